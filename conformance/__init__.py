@@ -1,0 +1,3 @@
+"""A conformance suite for Python user-scheme installs."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Declarative data of the matrix: targets, accounts, scenarios, fixtures, installers."""

@@ -1,0 +1,115 @@
+"""Fixture packages, read from ``fixtures/<name>/fixture.toml`` and the file trees beside it."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from conformance.paths import FIXTURES_DIR
+
+#: Sub-directories of a fixture that go to a ``<dist>-<ver>.data/<key>/`` directory of the wheel.
+DATA_KEYS = ("purelib", "platlib", "scripts", "headers", "data")
+#: The sub-directory holding the wheel's root (routed to purelib or platlib by Root-Is-Purelib).
+ROOT_DIR = "src"
+
+
+@dataclass(frozen=True)
+class Member:
+    """One file the wheel carries: the scheme key it is meant for and its path below that key."""
+
+    key: str  # "root", or one of DATA_KEYS
+    path: str  # POSIX path relative to the key's directory
+
+    def scheme_key(self, root_is_purelib: bool) -> str:
+        if self.key == "root":
+            return "purelib" if root_is_purelib else "platlib"
+        return self.key
+
+
+@dataclass(frozen=True)
+class Fixture:
+    """A package the suite builds into a wheel and installs."""
+
+    name: str
+    version: str
+    import_name: str
+    root_is_purelib: bool
+    summary: str
+    requires: tuple[str, ...]
+    console_scripts: tuple[tuple[str, str], ...]
+    members: tuple[Member, ...]
+    source: Path
+    dependency_only: bool = False
+
+    @property
+    def normalized(self) -> str:
+        """The name as it appears in wheel and dist-info file names."""
+        return self.name.replace("-", "_").replace(".", "_").lower()
+
+    @property
+    def wheel_name(self) -> str:
+        return f"{self.normalized}-{self.version}-py3-none-any.whl"
+
+    @property
+    def dist_info(self) -> str:
+        return f"{self.normalized}-{self.version}.dist-info"
+
+
+def _members(source: Path) -> tuple[Member, ...]:
+    members = []
+    for key, sub in [("root", ROOT_DIR), *[(k, k) for k in DATA_KEYS]]:
+        base = source / sub
+        if base.is_dir():
+            members.extend(
+                Member(key, p.relative_to(base).as_posix())
+                for p in sorted(base.rglob("*"))
+                if p.is_file() and "__pycache__" not in p.parts
+            )
+    return tuple(members)
+
+
+def load_fixture(source: Path) -> Fixture:
+    """Read one fixture directory."""
+    spec = tomllib.loads((source / "fixture.toml").read_text(encoding="utf-8"))
+    return Fixture(
+        name=spec["name"],
+        version=spec["version"],
+        import_name=spec["import_name"],
+        root_is_purelib=bool(spec["root_is_purelib"]),
+        summary=spec.get("summary", ""),
+        requires=tuple(spec.get("requires", ())),
+        console_scripts=tuple(sorted(spec.get("console_scripts", {}).items())),
+        members=_members(source),
+        source=source,
+        dependency_only=bool(spec.get("dependency_only", False)),
+    )
+
+
+@cache
+def all_fixtures() -> dict[str, Fixture]:
+    """Every fixture under ``fixtures/``, by name, sorted."""
+    found = (load_fixture(p.parent) for p in sorted(FIXTURES_DIR.glob("*/fixture.toml")))
+    return {f.name: f for f in found}
+
+
+def matrix_fixtures() -> tuple[str, ...]:
+    """Fixtures that are installed by name in cells (dependencies come along on their own)."""
+    return tuple(name for name, f in all_fixtures().items() if not f.dependency_only)
+
+
+def closure(name: str) -> tuple[Fixture, ...]:
+    """A fixture and every fixture it requires, transitively, in a stable order."""
+    from packaging.requirements import Requirement
+
+    fixtures = all_fixtures()
+    seen: dict[str, Fixture] = {}
+    pending = [name]
+    while pending:
+        current = fixtures[pending.pop(0)]
+        if current.name in seen:
+            continue
+        seen[current.name] = current
+        pending.extend(Requirement(r).name for r in current.requires)
+    return tuple(seen.values())

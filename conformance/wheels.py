@@ -1,0 +1,94 @@
+"""Build fixture wheels deterministically: same fixture tree, same bytes."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from conformance import __version__
+from conformance.catalogue.fixtures import ROOT_DIR, Fixture, all_fixtures
+
+#: The earliest timestamp a zip file can hold; fixed so that rebuilding gives identical bytes.
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def _record_hash(data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+    return f"sha256={digest.decode('ascii')}"
+
+
+def _metadata(fixture: Fixture) -> bytes:
+    lines = [
+        "Metadata-Version: 2.1",
+        f"Name: {fixture.name}",
+        f"Version: {fixture.version}",
+        f"Summary: {fixture.summary}",
+        *(f"Requires-Dist: {r}" for r in fixture.requires),
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _wheel_file(fixture: Fixture) -> bytes:
+    purelib = "true" if fixture.root_is_purelib else "false"
+    return (
+        f"Wheel-Version: 1.0\nGenerator: conformance {__version__}\n"
+        f"Root-Is-Purelib: {purelib}\nTag: py3-none-any\n"
+    ).encode("ascii")
+
+
+def _entry_points(fixture: Fixture) -> bytes | None:
+    if not fixture.console_scripts:
+        return None
+    body = "".join(f"{name} = {target}\n" for name, target in fixture.console_scripts)
+    return f"[console_scripts]\n{body}".encode()
+
+
+def wheel_entries(fixture: Fixture) -> list[tuple[str, bytes, int]]:
+    """(archive path, content, unix mode) for every file of the wheel except RECORD."""
+    entries: list[tuple[str, bytes, int]] = []
+    data_dir = f"{fixture.normalized}-{fixture.version}.data"
+    for member in fixture.members:
+        sub = ROOT_DIR if member.key == "root" else member.key
+        content = (fixture.source / sub / member.path).read_bytes()
+        mode = 0o755 if member.key == "scripts" else 0o644
+        arcname = member.path if member.key == "root" else f"{data_dir}/{member.key}/{member.path}"
+        entries.append((arcname, content, mode))
+    meta = [("METADATA", _metadata(fixture)), ("WHEEL", _wheel_file(fixture))]
+    entry_points = _entry_points(fixture)
+    if entry_points is not None:
+        meta.append(("entry_points.txt", entry_points))
+    entries.extend((f"{fixture.dist_info}/{name}", content, 0o644) for name, content in meta)
+    return entries
+
+
+def _write(archive: zipfile.ZipFile, arcname: str, content: bytes, mode: int) -> None:
+    info = zipfile.ZipInfo(arcname, date_time=_EPOCH)
+    info.external_attr = (0o100000 | mode) << 16
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, content)
+
+
+def build_wheel(fixture: Fixture, out_dir: Path) -> Path:
+    """Write ``fixture``'s wheel into ``out_dir`` and return its path."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    entries = wheel_entries(fixture)
+    record_rows = [f"{arc},{_record_hash(data)},{len(data)}" for arc, data, _ in entries]
+    record_rows.append(f"{fixture.dist_info}/RECORD,,")
+    record = ("\n".join(record_rows) + "\n").encode("utf-8")
+    target = out_dir / fixture.wheel_name
+    tmp = target.with_suffix(".tmp")
+    with zipfile.ZipFile(tmp, "w") as archive:
+        for arcname, content, mode in entries:
+            _write(archive, arcname, content, mode)
+        _write(archive, f"{fixture.dist_info}/RECORD", record, 0o644)
+    tmp.replace(target)
+    return target
+
+
+def build_wheelhouse(out_dir: Path, fixtures: Iterable[Fixture] | None = None) -> list[Path]:
+    """Build every fixture (or the given ones) into ``out_dir``, a find-links directory."""
+    chosen = all_fixtures().values() if fixtures is None else fixtures
+    return [build_wheel(f, out_dir) for f in chosen]
