@@ -1,0 +1,171 @@
+"""Carry out one cell in a started target container: set up, run the spelling, observe, judge."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from conformance.catalogue.accounts import ACCOUNTS
+from conformance.catalogue.fixtures import all_fixtures, closure
+from conformance.catalogue.installers import SPELLINGS, Spelling, spellings_for
+from conformance.catalogue.scenarios import SCENARIOS, Action
+from conformance.container import TargetContainer
+from conformance.facts import InterpreterFacts
+from conformance.intent import Expectation, expect
+from conformance.judge import Judgement, judge_install, judge_uninstall
+from conformance.layout import dist_layout
+from conformance.observer import (
+    CommandRun,
+    Observation,
+    delta,
+    import_checks,
+    probe_facts,
+    script_checks,
+    snapshot,
+)
+from conformance.runner import VENV_DIR, install_invocation, run, scenario_env, uninstall_invocation
+from conformance.tools import Toolset
+
+
+@dataclass(frozen=True, order=True)
+class CellSpec:
+    """The coordinates of a cell."""
+
+    target: str
+    account: str
+    scenario: str
+    fixture: str
+    spelling: str
+
+    @property
+    def id(self) -> str:
+        return "/".join((self.target, self.account, self.scenario, self.fixture, self.spelling))
+
+    @property
+    def row(self) -> str:
+        """The cell's row in the summary: everything but the spelling."""
+        return "/".join((self.account, self.scenario, self.fixture))
+
+    def resolve_spelling(self) -> Spelling:
+        intent = SCENARIOS[self.scenario].intent
+        return next(s for s in SPELLINGS if s.name == self.spelling and s.intent == intent)
+
+
+@dataclass
+class Cell:
+    """A cell with its observation and verdict: one record of matrix.json."""
+
+    spec: CellSpec
+    installer: str
+    installer_version: str | None
+    command: list[str]
+    facts: dict[str, object]
+    expectation: Expectation
+    observation: Observation
+    judgement: Judgement
+    seconds: float
+    expected_verdict: str | None = None
+    timing: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def verdict(self) -> str:
+        return self.judgement.verdict
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "id": self.spec.id,
+            **asdict(self.spec),
+            "installer": self.installer,
+            "installer_version": self.installer_version,
+            "command": self.command,
+            "verdict": self.verdict,
+            "expected_verdict": self.expected_verdict,
+            "reasons": self.judgement.reasons,
+            "expectation": asdict(self.expectation),
+            "facts": self.facts,
+            "landing": self.judgement.landing,
+            "observation": asdict(self.observation),
+            "roles": self.judgement.roles,
+            "seconds": round(self.seconds, 3),
+            "timing": self.timing,
+        }
+
+
+def installer_version(installer: str, toolset: Toolset, facts: InterpreterFacts) -> str | None:
+    """The version of the installer that ran in this cell."""
+    return {
+        "pip": facts.pip_version,
+        "pip-latest": toolset.pip_latest_version,
+        "uv": toolset.uv_version,
+        "reference": toolset.reference_version,
+    }[installer]
+
+
+def run_cell(spec: CellSpec, container: TargetContainer, toolset: Toolset) -> Cell:
+    """Run one cell in ``container``, a fresh container of the spec's target."""
+    started = time.monotonic()
+    account = ACCOUNTS[spec.account]
+    scenario = SCENARIOS[spec.scenario]
+    spelling = spec.resolve_spelling()
+    fixture = all_fixtures()[spec.fixture]
+    env = scenario_env(scenario, account)
+    setup: list[CommandRun] = []
+    if scenario.venv:
+        created = container.exec(["python3", "-m", "venv", f"{account.home}/{VENV_DIR}"], account)
+        setup.append(CommandRun.from_exec(created))
+    facts = InterpreterFacts.from_probe(probe_facts(container, toolset.probe, account, env))
+    expectation = expect(scenario, facts)
+    fixtures = closure(fixture.name)
+    install = install_invocation(spelling, scenario, account, fixture.name, toolset, facts)
+    hash_baseline = scenario.venv or scenario.action == Action.UNINSTALL
+    before = snapshot(container, toolset.probe, hash_baseline)
+    installed = []
+    if scenario.action == Action.UNINSTALL:
+        setup.append(CommandRun.from_exec(run(container, install, account)))
+        after_install = snapshot(container, toolset.probe, True)
+        installed = delta(container, toolset.probe, before, after_install, facts)
+        before = after_install
+        action = uninstall_invocation(spelling, scenario, account, fixture.name, toolset, facts)
+    else:
+        action = install
+    result = run(container, action, account)
+    after = snapshot(container, toolset.probe, False)
+    observation = Observation(
+        command=CommandRun.from_exec(result),
+        files=delta(container, toolset.probe, before, after, facts),
+        setup=setup,
+        installed=installed,
+    )
+    observation.imports = import_checks(container, toolset.probe, fixture, account, env)
+    if scenario.action == Action.UNINSTALL:
+        judgement = judge_uninstall(observation, fixtures, facts)
+    else:
+        scheme = expectation.scheme or facts.preferred_user
+        expected_scripts = dist_layout(fixture, facts, scheme).scripts
+        observation.scripts = script_checks(container, fixture, observation.files, expected_scripts, account, env)
+        judgement = judge_install(expectation, observation, fixtures, facts)
+    return Cell(
+        spec=spec,
+        installer=spelling.installer,
+        installer_version=installer_version(spelling.installer, toolset, facts),
+        command=list(action.argv),
+        facts=facts.summary(),
+        expectation=expectation,
+        observation=observation,
+        judgement=judgement,
+        seconds=time.monotonic() - started,
+        timing={"command": round(result.seconds, 3)},
+    )
+
+
+def all_specs(targets: list[str]) -> list[CellSpec]:
+    """Every cell of the catalogue for the given targets, in a stable order."""
+    specs = []
+    for target in targets:
+        for account in ACCOUNTS:
+            for scenario in SCENARIOS.values():
+                for fixture in scenario.fixtures:
+                    for spelling in spellings_for(scenario):
+                        specs.append(CellSpec(target, account, scenario.name, fixture, spelling.name))
+    return sorted(specs)

@@ -1,0 +1,101 @@
+"""Find a Docker engine, or install and start one where we may (root on Debian)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import docker
+import docker.errors
+from filelock import FileLock
+
+from conformance.paths import cache_dir
+
+#: No bridge: containers get no network and the machine gets no private-range addresses.
+DOCKERD_ARGS = ("--bridge=none", "--iptables=false", "--ip6tables=false")
+_START_TIMEOUT_S = 60.0
+
+
+class EngineUnavailable(RuntimeError):
+    """No Docker engine answers and none could be started here; the message says what to do."""
+
+
+def _ping() -> docker.DockerClient | None:
+    try:
+        client = docker.from_env(timeout=120)
+        client.ping()
+    except docker.errors.DockerException:
+        return None
+    return client
+
+
+def _is_debian_root() -> bool:
+    return os.geteuid() == 0 and Path("/etc/debian_version").exists()
+
+
+def _apt_install(*packages: str) -> None:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(["apt-get", "install", "-y", "-qq", *packages], check=True, env=env)
+
+
+def ensure_host_packages(*commands_and_packages: tuple[str, str]) -> None:
+    """Install the Debian packages providing the missing commands, when we are root on Debian."""
+    missing = [pkg for command, pkg in commands_and_packages if shutil.which(command) is None]
+    if not missing:
+        return
+    if not _is_debian_root():
+        raise EngineUnavailable(
+            f"Missing host commands from Debian packages {', '.join(missing)}; install them "
+            "(apt-get install ...) or run the suite as root on Debian so it can."
+        )
+    _apt_install(*missing)
+
+
+def _start_dockerd(log_path: Path) -> None:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        # A new session so that the engine outlives this pytest process and its workers.
+        subprocess.Popen(
+            ["dockerd", *DOCKERD_ARGS],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+
+def ensure_engine() -> docker.DockerClient:
+    """Return a client of a running engine, starting Debian's ``docker.io`` if we are root on Debian."""
+    client = _ping()
+    if client is not None:
+        return client
+    lock_dir = cache_dir() / "locks"
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(lock_dir / "engine.lock")):
+        client = _ping()
+        if client is not None:
+            return client
+        where = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+        if not _is_debian_root():
+            raise EngineUnavailable(
+                f"No Docker engine answers at {where}. Start one (for example "
+                f"`sudo dockerd {' '.join(DOCKERD_ARGS)}`), or point DOCKER_HOST at one; "
+                "as root on Debian the suite installs docker.io and starts it itself."
+            )
+        if shutil.which("dockerd") is None:
+            _apt_install("docker.io")
+        log_path = cache_dir() / "dockerd.log"
+        _start_dockerd(log_path)
+        deadline = time.monotonic() + _START_TIMEOUT_S
+        while time.monotonic() < deadline:
+            client = _ping()
+            if client is not None:
+                return client
+            time.sleep(0.5)
+        raise EngineUnavailable(
+            f"Started dockerd but it did not answer at {where} within {_START_TIMEOUT_S:.0f} s; see {log_path}."
+        )

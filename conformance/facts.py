@@ -1,0 +1,77 @@
+"""The probe's report about an interpreter, as the account running it sees it, in typed form."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class InterpreterFacts:
+    """What the target's own interpreter says about itself: schemes, user site, PEP 668, writability."""
+
+    executable: str
+    version: str
+    prefix: str
+    home: str
+    in_venv: bool
+    venv_system_site: bool
+    enable_user_site: bool | None  # None: disabled for security reasons (uid/euid mismatch)
+    user_base: str
+    user_site: str
+    schemes: dict[str, dict[str, str]]
+    preferred_user: str
+    default_scheme: str
+    default_writable: bool
+    externally_managed: bool
+    marker: str
+    pip_version: str | None
+    libc: str
+
+    @property
+    def version_short(self) -> str:
+        return ".".join(self.version.split(".")[:2])
+
+    @classmethod
+    def from_probe(cls, raw: dict[str, Any]) -> InterpreterFacts:
+        cfg = raw.get("pyvenv_cfg", {})
+        return cls(
+            executable=raw["executable"],
+            version=raw["version"],
+            prefix=raw["prefix"],
+            home=raw["home"],
+            in_venv=raw["in_venv"],
+            venv_system_site=str(cfg.get("include-system-site-packages", "")).lower() == "true",
+            enable_user_site=raw["enable_user_site"],
+            user_base=raw["user_base"],
+            user_site=raw["user_site"],
+            schemes=raw["schemes"],
+            preferred_user=raw["preferred"]["user"],
+            default_scheme=raw["default_scheme"],
+            default_writable=all(raw["default_writable"].values()),
+            externally_managed=raw["externally_managed"]["present"],
+            marker=raw["externally_managed"]["marker"],
+            pip_version=raw.get("pip_version"),
+            libc=" ".join(p for p in raw.get("libc", []) if p),
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> InterpreterFacts:
+        return cls.from_probe(json.loads(text))
+
+    def summary(self) -> dict[str, object]:
+        """The facts a reader of the matrix needs beside each cell."""
+        return {
+            "python": self.version,
+            "executable": self.executable,
+            "in_venv": self.in_venv,
+            "default_scheme": self.default_scheme,
+            "default_writable": self.default_writable,
+            "user_scheme": self.preferred_user,
+            "user_base": self.user_base,
+            "user_site": self.user_site,
+            "enable_user_site": self.enable_user_site,
+            "externally_managed": self.externally_managed,
+            "libc": self.libc,
+        }

@@ -1,0 +1,217 @@
+"""The pytest plugin: options and markers, cell parametrization, shared resources, and the matrix report."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import docker
+import pytest
+from filelock import FileLock
+
+from conformance.catalogue.targets import TARGETS
+from conformance.cell import Cell, CellSpec, run_cell
+from conformance.container import TargetContainer, remove_run_containers, sweep_stale_containers
+from conformance.engine import ensure_engine
+from conformance.expectations import Expectations
+from conformance.images import IMAGE_SOURCES, ImageSource, ensure_image
+from conformance.paths import EXPECTATIONS_DIR, reports_dir
+from conformance.recorder import CELL_PROPERTY, MatrixCollector
+from conformance.selection import Selection, SelectionError
+from conformance.tools import Toolset, stage
+
+RUN_ID_KEY = "conformance_run_id"
+_SELECTORS = ("targets", "accounts", "scenarios", "fixtures", "installers", "spellings")
+#: pytest itself owns --fixtures.
+_OPTION_NAMES = {"fixtures": "packages"}
+selection_key = pytest.StashKey[Selection]()
+run_id_key = pytest.StashKey[str]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("conformance", "user-scheme install conformance matrix")
+    for name in _SELECTORS:
+        group.addoption(
+            f"--{_OPTION_NAMES.get(name, name)}",
+            dest=f"conformance_{name}",
+            default=None,
+            metavar="NAMES",
+            help=f"comma-separated {name} to run (default: all); a wrong name lists the valid ones",
+        )
+    group.addoption(
+        "--update-expectations",
+        action="store_true",
+        help="record the observed verdicts in conformance/expectations/ instead of failing on changes",
+    )
+    group.addoption(
+        "--keep-containers",
+        action="store_true",
+        help="leave each cell's container running for debugging (removed by the next run's sweep)",
+    )
+    group.addoption(
+        "--image-source",
+        choices=IMAGE_SOURCES,
+        default="debootstrap",
+        help="build targets with debootstrap from package archives (default), or from registry images",
+    )
+    group.addoption(
+        "--installer-versions",
+        choices=("newest", "recorded"),
+        default="newest",
+        help="newest releases of pip-latest and uv, or the versions the expectations were recorded with",
+    )
+    group.addoption("--uv-version", default=None, help="an exact uv version (overrides --installer-versions)")
+    group.addoption(
+        "--pip-latest-version", default=None, help="an exact pip version for pip-latest (overrides --installer-versions)"
+    )
+    group.addoption("--reports-dir", default=None, help="where matrix.json, summary.md and index.html go (default: reports/)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "docker: needs a Docker engine and target images (set up automatically)")
+    try:
+        selection = Selection.from_options({n: config.getoption(f"conformance_{n}") for n in _SELECTORS})
+    except SelectionError as error:
+        raise pytest.UsageError(str(error)) from error
+    config.stash[selection_key] = selection
+    workerinput = getattr(config, "workerinput", None)
+    config.stash[run_id_key] = workerinput[RUN_ID_KEY] if workerinput else uuid.uuid4().hex[:12]
+    if workerinput is None:
+        # Only the controller (or a run without xdist) assembles the matrix.
+        out = Path(config.getoption("reports_dir") or reports_dir())
+        update = config.getoption("update_expectations")
+        config.pluginmanager.register(
+            MatrixCollector(out, selection, config.stash[run_id_key], EXPECTATIONS_DIR if update else None),
+            "conformance-matrix",
+        )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    node.workerinput[RUN_ID_KEY] = node.config.stash[run_id_key]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "cell_spec" in metafunc.fixturenames:
+        specs = metafunc.config.stash[selection_key].cells()
+        metafunc.parametrize("cell_spec", specs, ids=[s.id for s in specs])
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "cell_spec" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.docker)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput") or config.getoption("keep_containers"):
+        return
+    try:
+        client = docker.from_env(timeout=30)
+        client.ping()
+    except docker.errors.DockerException:
+        return  # no engine was ever used: nothing to clean
+    remove_run_containers(client, config.stash[run_id_key])
+
+
+def _shared_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """A directory every xdist worker of this run sees (the pytest-xdist once-per-session recipe)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if worker_id != "master" else base
+
+
+@pytest.fixture(scope="session")
+def run_id(pytestconfig: pytest.Config) -> str:
+    return pytestconfig.stash[run_id_key]
+
+
+@pytest.fixture(scope="session")
+def docker_client(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Iterator[docker.DockerClient]:
+    """A running engine (started if need be); stale containers of dead runs are swept once per run."""
+    client = ensure_engine()
+    shared = _shared_dir(tmp_path_factory, worker_id)
+    with FileLock(str(shared / "sweep.lock")):
+        flag = shared / "swept"
+        if not flag.exists():
+            sweep_stale_containers(client)
+            flag.touch()
+    yield client
+    client.close()
+
+
+def _requested_versions(config: pytest.Config) -> dict[str, str | None]:
+    recorded: dict[str, str] = {}
+    if config.getoption("installer_versions") == "recorded":
+        recorded = Expectations.load(EXPECTATIONS_DIR).versions
+    return {
+        "uv": config.getoption("uv_version") or recorded.get("uv"),
+        "pip": config.getoption("pip_latest_version") or recorded.get("pip-latest"),
+    }
+
+
+@pytest.fixture(scope="session")
+def toolset(pytestconfig: pytest.Config, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Toolset:
+    """The staged installers, wheelhouse and probe; resolved once per run and shared by every worker."""
+    shared = _shared_dir(tmp_path_factory, worker_id)
+    with FileLock(str(shared / "toolset.lock")):
+        record = shared / "toolset.json"
+        if record.exists():
+            return Toolset.from_json(record.read_text())
+        staged = stage(_requested_versions(pytestconfig))
+        record.write_text(staged.to_json())
+        return staged
+
+
+@pytest.fixture(scope="session")
+def target_images(pytestconfig: pytest.Config, docker_client: docker.DockerClient) -> Callable[[str], str]:
+    """Image tag of a target, built on first use (once per machine, under a file lock)."""
+    source: ImageSource = pytestconfig.getoption("image_source")
+    tags: dict[str, str] = {}
+
+    def image(target: str) -> str:
+        if target not in tags:
+            tags[target] = ensure_image(docker_client, TARGETS[target], source).tag
+        return tags[target]
+
+    return image
+
+
+@pytest.fixture
+def cell_runner(
+    pytestconfig: pytest.Config, target_images: Callable[[str], str], toolset: Toolset, run_id: str
+) -> Callable[[CellSpec], Cell]:
+    """Run a cell in a fresh container of its target, removed afterwards."""
+    keep = bool(pytestconfig.getoption("keep_containers"))
+
+    def execute(spec: CellSpec) -> Cell:
+        with TargetContainer(target_images(spec.target), toolset.root, run_id, keep=keep) as container:
+            return run_cell(spec, container, toolset)
+
+    return execute
+
+
+@pytest.fixture(scope="session")
+def expectations() -> Expectations:
+    return Expectations.load(EXPECTATIONS_DIR)
+
+
+@pytest.fixture
+def record_cell(record_property: Callable[[str, object], None]) -> Callable[[Cell], None]:
+    """Attach a cell's record to the test report; the controller assembles the matrix from them."""
+
+    def record(cell: Cell) -> None:
+        record_property(CELL_PROPERTY, json.dumps(cell.to_record(), sort_keys=True))
+
+    return record
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        return None
+    selection = config.stash[selection_key]
+    chosen = {k: v for k, v in selection.as_dict().items() if v}
+    return f"conformance: run {config.stash[run_id_key]}, selection {chosen or 'all'}"

@@ -1,0 +1,78 @@
+"""Assemble matrix.json: run metadata, the verdict vocabulary, every cell, and reference parity."""
+
+from __future__ import annotations
+
+import datetime
+import subprocess
+from typing import Any
+
+from conformance import __version__
+from conformance.catalogue.installers import SPELLING_NAMES, SPELLINGS
+from conformance.catalogue.scenarios import SCENARIOS
+from conformance.catalogue.targets import TARGETS
+from conformance.judge import VERDICTS
+from conformance.paths import PROJECT_ROOT
+from conformance.report.parity import parity
+from conformance.selection import Selection
+
+SCHEMA = "conformance-matrix"
+SCHEMA_VERSION = 1
+
+
+def _git_sha() -> str | None:
+    result = subprocess.run(
+        ["git", "-C", str(PROJECT_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, check=False
+    )
+    return result.stdout.strip() or None
+
+
+def _iso(timestamp: float) -> str:
+    return datetime.datetime.fromtimestamp(timestamp, datetime.UTC).isoformat(timespec="seconds")
+
+
+def _installer_versions(records: list[dict[str, Any]]) -> dict[str, str]:
+    """The one version of each fetched installer in this run (pip's own version varies by target)."""
+    versions: dict[str, str] = {}
+    for record in records:
+        if record["installer"] in ("pip-latest", "uv", "reference") and record["installer_version"]:
+            versions[str(record["installer"])] = str(record["installer_version"])
+    return dict(sorted(versions.items()))
+
+
+def build_document(
+    records: list[dict[str, Any]],
+    outcomes: dict[str, str],
+    selection: Selection,
+    run_id: str,
+    started: float,
+    finished: float,
+) -> dict[str, Any]:
+    """The versioned matrix document."""
+    cells = sorted(records, key=lambda r: str(r["id"]))
+    for cell in cells:
+        cell["test_outcome"] = outcomes.get(str(cell["id"]), "passed")
+    targets_seen = sorted({str(c["target"]) for c in cells})
+    return {
+        "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
+        "run": {
+            "id": run_id,
+            "suite_version": __version__,
+            "git_sha": _git_sha(),
+            "started": _iso(started),
+            "finished": _iso(finished),
+            "selection": selection.as_dict(),
+            "installers": _installer_versions(cells),
+        },
+        "verdicts": VERDICTS,
+        "targets": {
+            name: {"registry_image": TARGETS[name].registry_image, "suite": TARGETS[name].suite}
+            for name in targets_seen
+        },
+        "scenarios": {s.name: s.description for s in SCENARIOS.values()},
+        "spellings": {
+            name: sorted({" ".join(s.install) for s in SPELLINGS if s.name == name}) for name in SPELLING_NAMES
+        },
+        "parity": parity(cells),
+        "cells": cells,
+    }

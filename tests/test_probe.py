@@ -1,0 +1,49 @@
+"""The probe reports this interpreter's own sysconfig and site, and describes files."""
+
+from __future__ import annotations
+
+import site
+import sys
+import sysconfig
+from pathlib import Path
+
+from tests.conftest import run_probe
+
+
+def test_facts_are_the_interpreters_own(tmp_path: Path) -> None:
+    raw = run_probe(tmp_path, "facts")
+    assert isinstance(raw, dict)
+    assert raw["executable"] == sys.executable
+    assert raw["schemes"]["posix_user"] == sysconfig.get_paths(
+        "posix_user", vars={"userbase": str(tmp_path / ".local")}
+    )
+    assert raw["user_base"] == str(tmp_path / ".local")
+    assert raw["preferred"]["user"] == sysconfig.get_preferred_scheme("user")
+
+
+def test_pythonuserbase_moves_the_user_scheme(tmp_path: Path) -> None:
+    raw = run_probe(tmp_path, "facts", extra_env={"PYTHONUSERBASE": str(tmp_path / "ub")})
+    assert isinstance(raw, dict)
+    assert raw["user_site"].startswith(str(tmp_path / "ub"))
+
+
+def test_check_reports_import_failures(tmp_path: Path) -> None:
+    raw = run_probe(tmp_path, "check", "no_such_module_here", "no-such-dist")
+    assert raw == {
+        "module": "no_such_module_here",
+        "dist": "no-such-dist",
+        "import": False,
+        "error": "ModuleNotFoundError: No module named 'no_such_module_here'",
+        "metadata_version": None,
+    }
+    assert site.ENABLE_USER_SITE is not None  # the test process itself is untouched
+
+
+def test_describe_types_and_shebangs(tmp_path: Path) -> None:
+    script = tmp_path / "s"
+    script.write_text("#!/bin/sh\necho\n")
+    (tmp_path / "d").mkdir()
+    raw = run_probe(tmp_path, "describe", str(script), str(tmp_path / "d"), str(tmp_path / "gone"))
+    assert isinstance(raw, list)
+    assert [e["type"] for e in raw] == ["file", "dir", "missing"]
+    assert raw[0]["shebang"] == "#!/bin/sh"
