@@ -93,21 +93,26 @@ class Cell:
 
 
 def installer_version(installer: str, toolset: Toolset, facts: InterpreterFacts) -> str | None:
-    """The version of the installer that ran in this cell."""
+    """The version of the installer that ran in this cell (None for the oracle's broken installers)."""
     return {
         "pip": facts.pip_version,
         "pip-latest": toolset.pip_latest_version,
         "uv": toolset.uv_version,
         "reference": toolset.reference_version,
-    }[installer]
+    }.get(installer)
 
 
-def run_cell(spec: CellSpec, container: TargetContainer, toolset: Toolset) -> Cell:
-    """Run one cell in ``container``, a fresh container of the spec's target."""
+def run_cell(
+    spec: CellSpec, container: TargetContainer, toolset: Toolset, spelling: Spelling | None = None
+) -> Cell:
+    """Run one cell in ``container``, a fresh container of the spec's target.
+
+    ``spelling`` replaces the catalogue's spelling of the spec (the oracle's self-tests use it).
+    """
     started = time.monotonic()
     account = ACCOUNTS[spec.account]
     scenario = SCENARIOS[spec.scenario]
-    spelling = spec.resolve_spelling()
+    spelling = spelling or spec.resolve_spelling()
     fixture = all_fixtures()[spec.fixture]
     env = scenario_env(scenario, account)
     setup: list[CommandRun] = []
@@ -143,12 +148,14 @@ def run_cell(spec: CellSpec, container: TargetContainer, toolset: Toolset) -> Ce
     else:
         scheme = expectation.scheme or facts.preferred_user
         expected_scripts = dist_layout(fixture, facts, scheme).scripts
-        observation.scripts = script_checks(container, fixture, observation.files, expected_scripts, account, env)
+        observation.scripts = script_checks(
+            container, fixture, observation.files, expected_scripts, account, env
+        )
         judgement = judge_install(expectation, observation, fixtures, facts)
     return Cell(
         spec=spec,
-        installer=spelling.installer,
-        installer_version=installer_version(spelling.installer, toolset, facts),
+        installer=spelling.installer.name,
+        installer_version=installer_version(spelling.installer.name, toolset, facts),
         command=list(action.argv),
         facts=facts.summary(),
         expectation=expectation,

@@ -8,7 +8,10 @@ import re
 ERROR_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE))
     for name, pattern in (
-        ("unsupported-option", r"no such option|unexpected argument|unrecognized arguments?|`--user` is unsupported"),
+        (
+            "unsupported-option",
+            r"no such option|unexpected argument|unrecognized arguments?|`--user` is unsupported",
+        ),
         ("externally-managed", r"externally[- ]managed"),
         ("venv-conflict", r"not visible in this virtualenv|lack sys\.path precedence"),
         ("no-environment", r"no virtual environment found"),

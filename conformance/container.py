@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import time
@@ -93,10 +94,8 @@ class TargetContainer:
         self._remove()
 
     def _remove(self) -> None:
-        try:
+        with contextlib.suppress(docker.errors.NotFound):
             self._container.stop(force=True, delete_volume=True)
-        except docker.errors.NotFound:
-            pass
 
     @property
     def id(self) -> str:

@@ -97,5 +97,6 @@ def ensure_engine() -> docker.DockerClient:
                 return client
             time.sleep(0.5)
         raise EngineUnavailable(
-            f"Started dockerd but it did not answer at {where} within {_START_TIMEOUT_S:.0f} s; see {log_path}."
+            f"Started dockerd but it did not answer at {where} within {_START_TIMEOUT_S:.0f} s; "
+            f"see {log_path}."
         )

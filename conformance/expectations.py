@@ -10,7 +10,7 @@ from conformance.cell import Cell, CellSpec
 from conformance.judge import VERDICTS
 
 _HEADER = (
-    "# Recorded verdicts of the {target} cells: [\"account/scenario/fixture\"] spelling = verdict.\n"
+    '# Recorded verdicts of the {target} cells: ["account/scenario/fixture"] spelling = verdict.\n'
     "# Rewritten by `pytest --update-expectations`; every change here is reviewed like code.\n"
 )
 VERSIONS_FILE = "installers.toml"

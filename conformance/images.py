@@ -87,9 +87,14 @@ def host_debian_mirror() -> str | None:
         for stanza in path.read_text(encoding="utf-8", errors="replace").split("\n\n"):
             fields = dict(
                 (k.strip(), v.strip())
-                for k, _, v in (line.partition(":") for line in stanza.splitlines() if not line.startswith("#"))
+                for k, _, v in (
+                    line.partition(":") for line in stanza.splitlines() if not line.startswith("#")
+                )
             )
-            if fields.get("Types", "").split()[:1] == ["deb"] and codename in fields.get("Suites", "").split():
+            if (
+                fields.get("Types", "").split()[:1] == ["deb"]
+                and codename in fields.get("Suites", "").split()
+            ):
                 return fields.get("URIs", "").split()[0]
     lists = [apt / "sources.list", *sorted(apt.glob("sources.list.d/*.list"))]
     for path in lists:
@@ -140,7 +145,9 @@ def _finish_rootfs(rootfs: Path, log_path: Path) -> None:
     _run_logged(["chroot", str(rootfs), "/bin/sh", "-c", script], log_path)
 
 
-def _import_rootfs(client: docker.DockerClient, rootfs: Path, tag: str, target: Target, log_path: Path) -> None:
+def _import_rootfs(
+    client: docker.DockerClient, rootfs: Path, tag: str, target: Target, log_path: Path
+) -> None:
     archive = rootfs.with_suffix(".tar")
     _run_logged(["tar", "--numeric-owner", "-C", str(rootfs), "-cf", str(archive), "."], log_path)
     repository, _, version = tag.partition(":")
@@ -165,7 +172,8 @@ def _ubuntu_builder(client: docker.DockerClient, log_path: Path) -> str:
     if _image_exists(client, tag):
         return tag
     script = (
-        "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap ubuntu-keyring"
+        "apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
+        "apt-get install -y -qq debootstrap ubuntu-keyring"
     )
     container = client.containers.run(base, ["/bin/sh", "-c", script], network_mode="host", detach=True)
     try:

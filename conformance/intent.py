@@ -33,7 +33,9 @@ def _install(scheme: str, reason: str) -> Expectation:
 def expect(scenario: Scenario, facts: InterpreterFacts) -> Expectation:
     """Apply pip's decision table to the scenario's flags and the interpreter's facts."""
     if scenario.action == Action.UNINSTALL:
-        return Expectation("uninstall", "remove every file the user install added", scheme=facts.preferred_user)
+        return Expectation(
+            "uninstall", "remove every file the user install added", scheme=facts.preferred_user
+        )
     if facts.externally_managed and not facts.in_venv and not scenario.break_system_packages:
         return _refuse("externally-managed", "PEP 668 marker present; --user does not bypass it")
     if scenario.intent == Intent.USER:
@@ -45,5 +47,7 @@ def expect(scenario: Scenario, facts: InterpreterFacts) -> Expectation:
     if facts.default_writable:
         return _install(facts.default_scheme, "site-packages writeable: a normal install")
     if facts.enable_user_site:
-        return _install(facts.preferred_user, "site-packages not writeable: pip falls back to the user scheme")
+        return _install(
+            facts.preferred_user, "site-packages not writeable: pip falls back to the user scheme"
+        )
     return _refuse("permission-denied", "site-packages not writeable and user site disabled")

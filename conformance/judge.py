@@ -13,7 +13,7 @@ from conformance.observer import FileChange, Observation
 
 CONFORMS, DIFFERS, BROKEN, REFUSES, DAMAGES = "conforms", "differs", "broken", "refuses", "damages"
 VERDICTS: dict[str, str] = {
-    CONFORMS: "does what the intent calls for: lands in the intended scheme and works, or refuses as pip does",
+    CONFORMS: "does what the intent calls for: lands in the intended scheme and works, or refuses like pip",
     DIFFERS: "works, but lands elsewhere (or leaves extra files), or installs where pip refuses",
     BROKEN: "reports success, but the package does not import, its script does not run, or nothing landed",
     REFUSES: "fails cleanly with nothing written, where the intent calls for an install",
@@ -88,7 +88,7 @@ def file_roles(files: list[FileChange], layouts: list[DistLayout], facts: Interp
 
 
 def _landing(files: list[FileChange], layouts: list[DistLayout]) -> tuple[dict[str, list[str]], list[str]]:
-    """Where each kind of member landed (scheme slots, or a directory outside every scheme), and what is missing."""
+    """Where each kind of member landed (scheme slots, or a directory outside them all); what is missing."""
     by_path = {f.path: f for f in files if f.type != "dir" and f.change != "deleted"}
     landing: dict[str, set[str]] = {}
     missing = []
@@ -97,9 +97,7 @@ def _landing(files: list[FileChange], layouts: list[DistLayout]) -> tuple[dict[s
         wanted += [(path, f"scripts:{name}") for name, path in layout.scripts.items()]
         for path, member in wanted:
             key, rel = member.split(":", 1)
-            found = by_path.get(path) or next(
-                (f for p, f in by_path.items() if p.endswith("/" + rel)), None
-            )
+            found = by_path.get(path) or next((f for p, f in by_path.items() if p.endswith("/" + rel)), None)
             if found is None:
                 missing.append(f"{layout.dist}:{member}")
                 continue
@@ -121,11 +119,18 @@ def judge_install(
     reasons = []
     if command.exit_code != 0:
         if written:
-            return Judgement(DAMAGES, [f"failed ({command.error_class}) after writing {len(written)} file(s)"], roles, landing)
+            return Judgement(
+                DAMAGES,
+                [f"failed ({command.error_class}) after writing {len(written)} file(s)"],
+                roles,
+                landing,
+            )
         if expectation.outcome == "refuse" and command.error_class == expectation.error_class:
             return Judgement(CONFORMS, [f"refuses as pip does: {command.error_class}"], roles, landing)
         wanted = expectation.error_class if expectation.outcome == "refuse" else "an install"
-        return Judgement(REFUSES, [f"refuses ({command.error_class}) where the intent calls for {wanted}"], roles, landing)
+        return Judgement(
+            REFUSES, [f"refuses ({command.error_class}) where the intent calls for {wanted}"], roles, landing
+        )
     total = sum(len(layout.members) + len(layout.scripts) for layout in layouts)
     if len(missing) == total:
         return Judgement(BROKEN, ["exit 0 but nothing of the package landed"], roles, landing)
@@ -139,7 +144,9 @@ def judge_install(
     same = next((c for c in observation.imports if c.who == "same"), None)
     if same is None or not same.ok:
         reasons.append(f"does not import as the same account: {same.error if same else 'not checked'}")
-    reasons += [f"script {s.name} does not run (exit {s.exit_code})" for s in observation.scripts if s.exit_code != 0]
+    reasons += [
+        f"script {s.name} does not run (exit {s.exit_code})" for s in observation.scripts if s.exit_code != 0
+    ]
     if reasons:
         return Judgement(BROKEN, reasons, roles, landing)
     if expectation.outcome == "refuse":
@@ -166,7 +173,9 @@ def _uninstall_role(change: FileChange, installed: set[str], facts: InterpreterF
     return "stray" if change.change == "added" else "collateral"
 
 
-def judge_uninstall(observation: Observation, fixtures: tuple[Fixture, ...], facts: InterpreterFacts) -> Judgement:
+def judge_uninstall(
+    observation: Observation, fixtures: tuple[Fixture, ...], facts: InterpreterFacts
+) -> Judgement:
     """Verdict of an uninstall of what the same spelling installed at set-up."""
     setup = observation.setup[-1] if observation.setup else None
     if setup is not None and setup.exit_code != 0:
@@ -181,7 +190,9 @@ def judge_uninstall(observation: Observation, fixtures: tuple[Fixture, ...], fac
     command = observation.command
     if command.exit_code != 0:
         if removed:
-            return Judgement(DAMAGES, [f"failed ({command.error_class}) after removing {len(removed)} file(s)"], roles)
+            return Judgement(
+                DAMAGES, [f"failed ({command.error_class}) after removing {len(removed)} file(s)"], roles
+            )
         return Judgement(REFUSES, [f"refuses to uninstall ({command.error_class})"], roles)
     if collateral:
         return Judgement(DAMAGES, [f"removed files it had not installed: {', '.join(collateral[:3])}"], roles)
@@ -189,7 +200,9 @@ def judge_uninstall(observation: Observation, fixtures: tuple[Fixture, ...], fac
         return Judgement(BROKEN, ["exit 0 but nothing was removed"], roles)
     package_left = [p for p in residue if installed_roles[p] in ("expected", "generated", "misplaced")]
     if package_left:
-        return Judgement(DAMAGES, [f"left {len(package_left)} package file(s): {', '.join(package_left[:3])}"], roles)
+        return Judgement(
+            DAMAGES, [f"left {len(package_left)} package file(s): {', '.join(package_left[:3])}"], roles
+        )
     if residue:
         return Judgement(DIFFERS, [f"removed the package but left: {', '.join(residue[:3])}"], roles)
     return Judgement(CONFORMS, ["removed every file the install added"], roles)

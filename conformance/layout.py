@@ -30,7 +30,7 @@ class DistLayout:
 
 
 def headers_dir(facts: InterpreterFacts, scheme: str, dist_name: str) -> str:
-    """pip's headers location: ``<include>/<name as typed>``, or ``<base>/include/site/pythonX.Y/<name>`` in a venv."""
+    """pip's headers: ``<include>/<name as typed>``, or ``<base>/include/site/pythonX.Y/<name>`` in a venv."""
     if facts.in_venv:
         base = facts.user_base if scheme == facts.preferred_user else facts.prefix
         return posixpath.join(base, "include", "site", f"python{facts.version_short}", dist_name)

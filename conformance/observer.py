@@ -104,14 +104,18 @@ class Observation:
     installed: list[FileChange] = field(default_factory=list)  # uninstall scenarios: what set-up added
 
 
-def probe(container: TargetContainer, probe_path: str, account: Account, env: dict[str, str], *args: str) -> object:
+def probe(
+    container: TargetContainer, probe_path: str, account: Account, env: dict[str, str], *args: str
+) -> object:
     result = container.exec(["python3", "-B", probe_path, *args], account, env)
     if result.exit_code != 0:
         raise RuntimeError(f"probe {args[0]} failed as {account.name}: {result.stderr.strip()[-500:]}")
     return json.loads(result.stdout)
 
 
-def probe_facts(container: TargetContainer, probe_path: str, account: Account, env: dict[str, str]) -> dict[str, Any]:
+def probe_facts(
+    container: TargetContainer, probe_path: str, account: Account, env: dict[str, str]
+) -> dict[str, Any]:
     """The probe's ``facts`` for the interpreter the scenario runs, as ``account``."""
     raw = probe(container, probe_path, account, env, "facts")
     assert isinstance(raw, dict)
@@ -137,7 +141,9 @@ def _describe(container: TargetContainer, probe_path: str, paths: list[str]) -> 
     ordered = sorted(paths)
     for start in range(0, len(ordered), _DESCRIBE_BATCH):
         # As root: the account may not be able to read what another installer wrote.
-        batch = probe(container, probe_path, ACCOUNTS["root"], {}, "describe", *ordered[start : start + _DESCRIBE_BATCH])
+        batch = probe(
+            container, probe_path, ACCOUNTS["root"], {}, "describe", *ordered[start : start + _DESCRIBE_BATCH]
+        )
         assert isinstance(batch, list)
         described.extend(batch)
     return described
@@ -202,14 +208,25 @@ def import_checks(
     """Import as the same account, as the other account, and with ``python -s``."""
     checks = []
     other = other_account(account)
-    for who, as_account, flags in (("same", account, ()), ("other", other, ()), ("same -s", account, ("-s",))):
+    for who, as_account, flags in (
+        ("same", account, ()),
+        ("other", other, ()),
+        ("same -s", account, ("-s",)),
+    ):
         result = container.exec(
             ["python3", "-B", *flags, probe_path, "check", fixture.import_name, fixture.name], as_account, env
         )
         if result.exit_code == 0:
             raw = json.loads(result.stdout)
             checks.append(
-                ImportCheck(who, as_account.name, bool(raw["import"]), raw.get("file"), raw.get("error"), raw.get("metadata_version"))
+                ImportCheck(
+                    who,
+                    as_account.name,
+                    bool(raw["import"]),
+                    raw.get("file"),
+                    raw.get("error"),
+                    raw.get("metadata_version"),
+                )
             )
         else:
             error = (result.stderr.strip().splitlines() or ["probe failed"])[-1]
@@ -218,13 +235,20 @@ def import_checks(
 
 
 def script_checks(
-    container: TargetContainer, fixture: Fixture, files: list[FileChange], expected: dict[str, str], account: Account, env: dict[str, str]
+    container: TargetContainer,
+    fixture: Fixture,
+    files: list[FileChange],
+    expected: dict[str, str],
+    account: Account,
+    env: dict[str, str],
 ) -> list[ScriptCheck]:
     """Find each console script (where expected, else wherever it landed) and run it."""
     checks = []
     for name, _ in fixture.console_scripts:
         candidates = [f for f in files if f.type == "file" and f.path.rsplit("/", 1)[-1] == name]
-        chosen = next((f for f in candidates if f.path == expected.get(name)), candidates[0] if candidates else None)
+        chosen = next(
+            (f for f in candidates if f.path == expected.get(name)), candidates[0] if candidates else None
+        )
         if chosen is None:
             checks.append(ScriptCheck(name, None))
             continue

@@ -7,6 +7,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES_DIR = PROJECT_ROOT / "fixtures"
+BROKEN_INSTALLERS_DIR = FIXTURES_DIR / "broken-installers"
 EXPECTATIONS_DIR = PROJECT_ROOT / "conformance" / "expectations"
 
 

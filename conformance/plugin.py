@@ -48,6 +48,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="record the observed verdicts in conformance/expectations/ instead of failing on changes",
     )
     group.addoption(
+        "--expectations-dir",
+        default=None,
+        metavar="DIR",
+        help="where the recorded verdicts live (default: conformance/expectations/)",
+    )
+    group.addoption(
         "--keep-containers",
         action="store_true",
         help="leave each cell's container running for debugging (removed by the next run's sweep)",
@@ -66,13 +72,21 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--uv-version", default=None, help="an exact uv version (overrides --installer-versions)")
     group.addoption(
-        "--pip-latest-version", default=None, help="an exact pip version for pip-latest (overrides --installer-versions)"
+        "--pip-latest-version",
+        default=None,
+        help="an exact pip version for pip-latest (overrides --installer-versions)",
     )
-    group.addoption("--reports-dir", default=None, help="where matrix.json, summary.md and index.html go (default: reports/)")
+    group.addoption(
+        "--reports-dir",
+        default=None,
+        help="where matrix.json, summary.md and index.html go (default: reports/)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "docker: needs a Docker engine and target images (set up automatically)")
+    config.addinivalue_line(
+        "markers", "docker: needs a Docker engine and target images (set up automatically)"
+    )
     try:
         selection = Selection.from_options({n: config.getoption(f"conformance_{n}") for n in _SELECTORS})
     except SelectionError as error:
@@ -85,7 +99,9 @@ def pytest_configure(config: pytest.Config) -> None:
         out = Path(config.getoption("reports_dir") or reports_dir())
         update = config.getoption("update_expectations")
         config.pluginmanager.register(
-            MatrixCollector(out, selection, config.stash[run_id_key], EXPECTATIONS_DIR if update else None),
+            MatrixCollector(
+                out, selection, config.stash[run_id_key], expectations_dir(config) if update else None
+            ),
             "conformance-matrix",
         )
 
@@ -118,6 +134,11 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     remove_run_containers(client, config.stash[run_id_key])
 
 
+def expectations_dir(config: pytest.Config) -> Path:
+    option = config.getoption("expectations_dir")
+    return Path(option) if option else EXPECTATIONS_DIR
+
+
 def _shared_dir(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """A directory every xdist worker of this run sees (the pytest-xdist once-per-session recipe)."""
     base = tmp_path_factory.getbasetemp()
@@ -146,7 +167,7 @@ def docker_client(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> I
 def _requested_versions(config: pytest.Config) -> dict[str, str | None]:
     recorded: dict[str, str] = {}
     if config.getoption("installer_versions") == "recorded":
-        recorded = Expectations.load(EXPECTATIONS_DIR).versions
+        recorded = Expectations.load(expectations_dir(config)).versions
     return {
         "uv": config.getoption("uv_version") or recorded.get("uv"),
         "pip": config.getoption("pip_latest_version") or recorded.get("pip-latest"),
@@ -195,8 +216,8 @@ def cell_runner(
 
 
 @pytest.fixture(scope="session")
-def expectations() -> Expectations:
-    return Expectations.load(EXPECTATIONS_DIR)
+def expectations(pytestconfig: pytest.Config) -> Expectations:
+    return Expectations.load(expectations_dir(pytestconfig))
 
 
 @pytest.fixture

@@ -93,9 +93,7 @@ def facts() -> dict[str, object]:
         "schemes": schemes,
         "preferred": {key: _preferred(key) for key in ("prefix", "home", "user")},
         "default_scheme": prefix_scheme,
-        "default_writable": {
-            key: _writable(default_paths[key]) for key in ("purelib", "platlib")
-        },
+        "default_writable": {key: _writable(default_paths[key]) for key in ("purelib", "platlib")},
         "externally_managed": {"marker": marker, "present": os.path.isfile(marker)},
         "pip_version": _version_of("pip"),
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from conformance.catalogue.accounts import Account
-from conformance.catalogue.installers import INSTALLERS, Spelling
+from conformance.catalogue.installers import Spelling
 from conformance.catalogue.scenarios import Action, Scenario
 from conformance.container import DEFAULT_PATH, ExecResult, TargetContainer
 from conformance.facts import InterpreterFacts
@@ -35,14 +35,24 @@ def _render(template: tuple[str, ...], values: dict[str, str]) -> tuple[str, ...
 
 
 def _values(toolset: Toolset, facts: InterpreterFacts) -> dict[str, str]:
-    return {"python": "python3", "user_base": facts.user_base, "user_site": facts.user_site, **toolset.placeholders()}
+    return {
+        "python": "python3",
+        "user_base": facts.user_base,
+        "user_site": facts.user_site,
+        **toolset.placeholders(),
+    }
 
 
 def install_invocation(
-    spelling: Spelling, scenario: Scenario, account: Account, requirement: str, toolset: Toolset, facts: InterpreterFacts
+    spelling: Spelling,
+    scenario: Scenario,
+    account: Account,
+    requirement: str,
+    toolset: Toolset,
+    facts: InterpreterFacts,
 ) -> Invocation:
-    """The install command; in an uninstall scenario it is the set-up, with the override in the environment."""
-    installer = INSTALLERS[spelling.installer]
+    """The install command; in an uninstall scenario it is the set-up, with the override in the env."""
+    installer = spelling.installer
     template = spelling.install
     env = {**installer.env, **scenario_env(scenario, account)}
     if scenario.break_system_packages:
@@ -56,12 +66,17 @@ def install_invocation(
 
 
 def uninstall_invocation(
-    spelling: Spelling, scenario: Scenario, account: Account, dist: str, toolset: Toolset, facts: InterpreterFacts
+    spelling: Spelling,
+    scenario: Scenario,
+    account: Account,
+    dist: str,
+    toolset: Toolset,
+    facts: InterpreterFacts,
 ) -> Invocation:
     """The uninstall command of a spelling that has one."""
     if spelling.uninstall is None:
         raise ValueError(f"spelling {spelling.name} has no uninstall command")
-    installer = INSTALLERS[spelling.installer]
+    installer = spelling.installer
     env = {**installer.env, **scenario_env(scenario, account)}
     if scenario.break_system_packages:
         env.update(installer.break_system_packages_env)

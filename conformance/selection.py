@@ -63,9 +63,12 @@ class Selection:
             if keep(self.accounts, spec.account)
             and keep(self.scenarios, spec.scenario)
             and keep(self.fixtures, spec.fixture)
-            and keep(self.installers, spec.resolve_spelling().installer)
+            and keep(self.installers, spec.resolve_spelling().installer.name)
             and keep(self.spellings, spec.spelling)
         ]
 
     def as_dict(self) -> dict[str, list[str] | None]:
-        return {k: getattr(self, k) for k in ("targets", "accounts", "scenarios", "fixtures", "installers", "spellings")}
+        return {
+            k: getattr(self, k)
+            for k in ("targets", "accounts", "scenarios", "fixtures", "installers", "spellings")
+        }

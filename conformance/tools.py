@@ -19,7 +19,7 @@ from pathlib import Path
 from filelock import FileLock
 
 from conformance import probe
-from conformance.paths import cache_dir
+from conformance.paths import BROKEN_INSTALLERS_DIR, cache_dir
 from conformance.wheels import build_wheelhouse
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ class Toolset:
             "uv": f"{MOUNT_POINT}/tools/uv",
             "reference": f"{MOUNT_POINT}/tools/reference.pyz",
             "wheelhouse": f"{MOUNT_POINT}/wheelhouse",
+            "broken": f"{MOUNT_POINT}/tools/broken",
         }
 
     @property
@@ -177,8 +178,17 @@ def stage(requested: dict[str, str | None]) -> Toolset:
             shutil.copy2(pip_wheel, tools / pip_wheel.name)
             _extract_uv(uv_wheel, tools / "uv")
             build_zipapp(tools / "reference.pyz")
+            skip = shutil.ignore_patterns("*.md", "__pycache__")
+            shutil.copytree(BROKEN_INSTALLERS_DIR, tools / "broken", ignore=skip)
             shutil.copy2(probe.__file__, work / "probe.py")
-            inputs = [*wheelhouse, tools / pip_wheel.name, tools / "uv", tools / "reference.pyz", work / "probe.py"]
+            inputs = [
+                *wheelhouse,
+                *sorted((tools / "broken").iterdir()),
+                tools / pip_wheel.name,
+                tools / "uv",
+                tools / "reference.pyz",
+                work / "probe.py",
+            ]
             final = stage_root / _digest(inputs)
             if not final.exists():
                 _readable(work)

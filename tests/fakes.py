@@ -22,10 +22,16 @@ class FakeContainer:
         return self.diffs.pop(0)
 
     def exec(
-        self, argv: Sequence[str], account: Account, env: Mapping[str, str] | None = None, workdir: str | None = None
+        self,
+        argv: Sequence[str],
+        account: Account,
+        env: Mapping[str, str] | None = None,
+        workdir: str | None = None,
     ) -> ExecResult:
         self.commands.append(tuple(argv))
         command = [sys.executable if argv[0] == "python3" else argv[0], *argv[1:]]
         start = time.monotonic()
         result = subprocess.run(command, capture_output=True, text=True, check=False)
-        return ExecResult(tuple(argv), result.returncode, result.stdout, result.stderr, time.monotonic() - start)
+        return ExecResult(
+            tuple(argv), result.returncode, result.stdout, result.stderr, time.monotonic() - start
+        )

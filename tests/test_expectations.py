@@ -50,7 +50,9 @@ def test_update_keeps_cells_that_did_not_run(tmp_path: Path) -> None:
 
 def test_a_changed_verdict_fails_with_a_readable_diff(tmp_path: Path) -> None:
     Expectations.load(tmp_path).update({SPEC.id: "differs"}, {})
-    with pytest.raises(ExpectationMismatch, match=r"recorded differs, observed conforms(.|\n)*--update-expectations"):
+    with pytest.raises(
+        ExpectationMismatch, match=r"recorded differs, observed conforms(.|\n)*--update-expectations"
+    ):
         Expectations.load(tmp_path).check(_cell("conforms"))
 
 

@@ -31,13 +31,19 @@ def test_marker_is_ignored_inside_a_venv(host_facts: InterpreterFacts, facts_wit
     assert expect(SCENARIOS["venv-user"], facts).error_class == "venv-conflict"
 
 
-def test_user_install_in_a_system_site_venv_goes_to_the_user_scheme(host_facts: InterpreterFacts, facts_with: Make) -> None:
-    facts = facts_with(host_facts, in_venv=True, venv_system_site=True, enable_user_site=True, externally_managed=False)
+def test_user_install_in_a_system_site_venv_goes_to_the_user_scheme(
+    host_facts: InterpreterFacts, facts_with: Make
+) -> None:
+    facts = facts_with(
+        host_facts, in_venv=True, venv_system_site=True, enable_user_site=True, externally_managed=False
+    )
     assert expect(SCENARIOS["explicit-user"], facts).scheme == host_facts.preferred_user
 
 
 @pytest.mark.parametrize("enabled", [False, None])
-def test_disabled_user_site_refuses_explicit_user(host_facts: InterpreterFacts, facts_with: Make, enabled: object) -> None:
+def test_disabled_user_site_refuses_explicit_user(
+    host_facts: InterpreterFacts, facts_with: Make, enabled: object
+) -> None:
     facts = facts_with(host_facts, enable_user_site=enabled, externally_managed=False, in_venv=False)
     assert expect(SCENARIOS["explicit-user"], facts).error_class == "user-site-disabled"
 
@@ -52,10 +58,19 @@ def test_disabled_user_site_refuses_explicit_user(host_facts: InterpreterFacts, 
     ],
 )
 def test_implicit_falls_back_only_when_not_writeable(
-    host_facts: InterpreterFacts, facts_with: Make, writable: bool, user_site: bool, outcome: str, scheme_of: str | None
+    host_facts: InterpreterFacts,
+    facts_with: Make,
+    writable: bool,
+    user_site: bool,
+    outcome: str,
+    scheme_of: str | None,
 ) -> None:
     facts = facts_with(
-        host_facts, default_writable=writable, enable_user_site=user_site, externally_managed=False, in_venv=False
+        host_facts,
+        default_writable=writable,
+        enable_user_site=user_site,
+        externally_managed=False,
+        in_venv=False,
     )
     result = expect(SCENARIOS["implicit"], facts)
     assert result.outcome == outcome

@@ -47,10 +47,11 @@ def _works(imports: bool = True, script_exit: int = 0) -> tuple[list[ImportCheck
     )
 
 
-def _observe(files: list[FileChange], run: CommandRun, imports: bool = True, script_exit: int = 0) -> Observation:
+def _observe(
+    files: list[FileChange], run: CommandRun, imports: bool = True, script_exit: int = 0
+) -> Observation:
     checks, scripts = _works(imports, script_exit)
     return Observation(run, files, imports=checks, scripts=scripts)
-
 
 
 def _install_expectation(facts: InterpreterFacts) -> Expectation:
@@ -58,7 +59,9 @@ def _install_expectation(facts: InterpreterFacts) -> Expectation:
 
 
 def test_correct_landing_conforms(facts: InterpreterFacts) -> None:
-    judgement = judge_install(_install_expectation(facts), _observe(_added(_pip_like(facts), facts), _run()), FIXTURES, facts)
+    judgement = judge_install(
+        _install_expectation(facts), _observe(_added(_pip_like(facts), facts), _run()), FIXTURES, facts
+    )
     assert judgement.verdict == CONFORMS
     assert set(judgement.roles.values()) <= {"expected", "generated"}
 
@@ -84,19 +87,25 @@ def test_state_files_are_listed_not_judged(facts: InterpreterFacts) -> None:
 
 
 def test_exit_zero_doing_nothing_is_broken(facts: InterpreterFacts) -> None:
-    judgement = judge_install(_install_expectation(facts), _observe([], _run(), imports=False), FIXTURES, facts)
+    judgement = judge_install(
+        _install_expectation(facts), _observe([], _run(), imports=False), FIXTURES, facts
+    )
     assert judgement.verdict == BROKEN
 
 
 def test_not_importable_is_broken(facts: InterpreterFacts) -> None:
     files = _added(_pip_like(facts), facts)
-    judgement = judge_install(_install_expectation(facts), _observe(files, _run(), imports=False), FIXTURES, facts)
+    judgement = judge_install(
+        _install_expectation(facts), _observe(files, _run(), imports=False), FIXTURES, facts
+    )
     assert judgement.verdict == BROKEN
 
 
 def test_script_that_fails_is_broken(facts: InterpreterFacts) -> None:
     files = _added(_pip_like(facts), facts)
-    judgement = judge_install(_install_expectation(facts), _observe(files, _run(), script_exit=1), FIXTURES, facts)
+    judgement = judge_install(
+        _install_expectation(facts), _observe(files, _run(), script_exit=1), FIXTURES, facts
+    )
     assert judgement.verdict == BROKEN
 
 
@@ -119,7 +128,9 @@ def test_changing_a_file_that_was_there_is_damage(facts: InterpreterFacts) -> No
 
 
 def test_clean_failure_where_an_install_is_due_refuses(facts: InterpreterFacts) -> None:
-    judgement = judge_install(_install_expectation(facts), _observe([], _run(2, "unsupported-option")), FIXTURES, facts)
+    judgement = judge_install(
+        _install_expectation(facts), _observe([], _run(2, "unsupported-option")), FIXTURES, facts
+    )
     assert judgement.verdict == REFUSES
 
 
@@ -141,7 +152,9 @@ def test_installing_where_pip_refuses_differs(facts: InterpreterFacts) -> None:
     assert judgement.verdict == DIFFERS
 
 
-def _uninstall(facts: InterpreterFacts, removed: list[str], run: CommandRun, extra: list[str] | None = None) -> Observation:
+def _uninstall(
+    facts: InterpreterFacts, removed: list[str], run: CommandRun, extra: list[str] | None = None
+) -> Observation:
     installed = _added(_pip_like(facts) + (extra or []), facts)
     files = _added(removed, facts, change="deleted")
     return Observation(run, files, setup=[_run()], installed=installed)
@@ -173,7 +186,9 @@ def test_uninstall_removing_other_files_is_damage(facts: InterpreterFacts) -> No
 
 
 def test_uninstall_refusal_refuses(facts: InterpreterFacts) -> None:
-    assert judge_uninstall(_uninstall(facts, [], _run(2, "no-environment")), FIXTURES, facts).verdict == REFUSES
+    assert (
+        judge_uninstall(_uninstall(facts, [], _run(2, "no-environment")), FIXTURES, facts).verdict == REFUSES
+    )
 
 
 def test_uninstall_after_a_failed_setup_refuses(facts: InterpreterFacts) -> None:

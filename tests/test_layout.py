@@ -36,7 +36,9 @@ def test_headers_outside_a_venv_use_the_typed_name(
     assert headers_dir(facts, facts.preferred_user, "Demo.Pkg") == posixpath.join(include, "Demo.Pkg")
 
 
-def test_headers_in_a_venv_go_below_the_user_base(host_facts: InterpreterFacts, facts_with: Callable[..., InterpreterFacts]) -> None:
+def test_headers_in_a_venv_go_below_the_user_base(
+    host_facts: InterpreterFacts, facts_with: Callable[..., InterpreterFacts]
+) -> None:
     facts = facts_with(host_facts, in_venv=True)
     expected = posixpath.join(facts.user_base, "include", "site", f"python{facts.version_short}", "demo-pkg")
     assert headers_dir(facts, facts.preferred_user, "demo-pkg") == expected

@@ -1,4 +1,4 @@
-"""Deltas between snapshots: additions, edits of files that were already changed, deletions with their type."""
+"""Deltas between snapshots: additions, edits of already-changed files, deletions with their type."""
 
 from __future__ import annotations
 
@@ -51,13 +51,21 @@ def test_deleted_paths_keep_the_type_they_had(tmp_path: Path, host_facts: Interp
     before = snapshot(container, PROBE, True)
     module.unlink()
     package.rmdir()
-    changes = {c.path: (c.change, c.type) for c in delta(container, PROBE, before, snapshot(container, PROBE, False), host_facts)}
+    changes = {
+        c.path: (c.change, c.type)
+        for c in delta(container, PROBE, before, snapshot(container, PROBE, False), host_facts)
+    }
     assert changes == {str(package): ("deleted", "dir"), str(module): ("deleted", "file")}
 
 
 def test_directories_that_only_changed_are_not_listed(tmp_path: Path, host_facts: InterpreterFacts) -> None:
     container = _container([], [Change(str(tmp_path), "C")])
-    assert delta(container, PROBE, snapshot(container, PROBE, False), snapshot(container, PROBE, False), host_facts) == []
+    assert (
+        delta(
+            container, PROBE, snapshot(container, PROBE, False), snapshot(container, PROBE, False), host_facts
+        )
+        == []
+    )
 
 
 def test_failed_commands_carry_an_error_class() -> None:

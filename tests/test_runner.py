@@ -20,7 +20,13 @@ def test_uv_prefix_uses_the_interpreters_user_base(host_facts: InterpreterFacts)
     invocation = install_invocation(
         _spelling("uv-prefix"), SCENARIOS["explicit-user"], ACCOUNTS["user"], "demo-pkg", TOOLS, host_facts
     )
-    assert invocation.argv[:5] == ("/opt/conformance/tools/uv", "pip", "install", "--prefix", host_facts.user_base)
+    assert invocation.argv[:5] == (
+        "/opt/conformance/tools/uv",
+        "pip",
+        "install",
+        "--prefix",
+        host_facts.user_base,
+    )
     assert invocation.argv[-1] == "demo-pkg"
     assert invocation.env["UV_NO_CONFIG"] == "1"
 
@@ -52,7 +58,12 @@ def test_venv_scenarios_activate_the_venv(host_facts: InterpreterFacts) -> None:
 
 def test_pip_latest_runs_from_its_wheel(host_facts: InterpreterFacts) -> None:
     invocation = install_invocation(
-        _spelling("pip-latest", Intent.IMPLICIT), SCENARIOS["implicit"], ACCOUNTS["root"], "demo-pkg", TOOLS, host_facts
+        _spelling("pip-latest", Intent.IMPLICIT),
+        SCENARIOS["implicit"],
+        ACCOUNTS["root"],
+        "demo-pkg",
+        TOOLS,
+        host_facts,
     )
     assert invocation.argv[1] == "/opt/conformance/tools/pip-26.3-py3-none-any.whl/pip"
     assert "--user" not in invocation.argv

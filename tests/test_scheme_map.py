@@ -17,12 +17,16 @@ def test_a_module_in_the_user_site_maps_to_purelib_and_platlib(host_facts: Inter
 
 def test_a_script_maps_to_scripts_not_to_data(host_facts: InterpreterFacts) -> None:
     user = host_facts.schemes[host_facts.preferred_user]
-    assert map_path(posixpath.join(user["scripts"], "tool"), host_facts) == [f"{host_facts.preferred_user}:scripts"]
+    assert map_path(posixpath.join(user["scripts"], "tool"), host_facts) == [
+        f"{host_facts.preferred_user}:scripts"
+    ]
 
 
 def test_headers_are_named_headers(host_facts: InterpreterFacts) -> None:
     include = host_facts.schemes[host_facts.preferred_user]["include"]
-    assert f"{host_facts.preferred_user}:headers" in map_path(posixpath.join(include, "dist", "x.h"), host_facts)
+    assert f"{host_facts.preferred_user}:headers" in map_path(
+        posixpath.join(include, "dist", "x.h"), host_facts
+    )
 
 
 def test_outside_every_scheme_is_empty(host_facts: InterpreterFacts) -> None:

@@ -10,7 +10,9 @@ from conformance.selection import Selection, SelectionError
 
 
 def test_unknown_target_lists_valid_names() -> None:
-    with pytest.raises(SelectionError, match=r"--targets: unknown 'debian-bookwrom'; valid names: debian-bookworm"):
+    with pytest.raises(
+        SelectionError, match=r"--targets: unknown 'debian-bookwrom'; valid names: debian-bookworm"
+    ):
         Selection.from_options({"targets": "debian-bookwrom"})
 
 

@@ -8,7 +8,7 @@ from conformance.catalogue.scenarios import Action, Intent, Scenario
 
 #: Placeholders filled in by the runner: tool paths inside the target, and the interpreter's own
 #: user base and user site as the probe reports them (never typed into the suite).
-PLACEHOLDERS = ("python", "pip_latest", "uv", "reference", "wheelhouse", "user_base", "user_site")
+PLACEHOLDERS = ("python", "pip_latest", "uv", "reference", "broken", "wheelhouse", "user_base", "user_site")
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,9 @@ _PIP_SOURCE = ("--no-index", "--find-links", "{wheelhouse}")
 INSTALLERS: dict[str, Installer] = {
     i.name: i
     for i in (
-        Installer("pip", "pip as the target ships it", _PIP_SOURCE, _PIP_ENV, {"PIP_BREAK_SYSTEM_PACKAGES": "1"}),
+        Installer(
+            "pip", "pip as the target ships it", _PIP_SOURCE, _PIP_ENV, {"PIP_BREAK_SYSTEM_PACKAGES": "1"}
+        ),
         Installer(
             "pip-latest",
             "the newest pip wheel, run from the wheel file",
@@ -64,7 +66,7 @@ class Spelling:
     """One way of typing an intent with one installer: a column of the matrix."""
 
     name: str
-    installer: str
+    installer: Installer
     intent: Intent
     install: tuple[str, ...]
     uninstall: tuple[str, ...] | None = None  # None: this spelling has no uninstall counterpart
@@ -73,39 +75,41 @@ class Spelling:
 
 
 SPELLINGS: tuple[Spelling, ...] = (
-    Spelling("pip", "pip", Intent.IMPLICIT, ("{python}", "-m", "pip", "install")),
+    Spelling("pip", INSTALLERS["pip"], Intent.IMPLICIT, ("{python}", "-m", "pip", "install")),
     Spelling(
         "pip",
-        "pip",
+        INSTALLERS["pip"],
         Intent.USER,
         ("{python}", "-m", "pip", "install", "--user"),
         ("{python}", "-m", "pip", "uninstall", "-y"),
     ),
-    Spelling("pip-latest", "pip-latest", Intent.IMPLICIT, ("{python}", "{pip_latest}", "install")),
+    Spelling(
+        "pip-latest", INSTALLERS["pip-latest"], Intent.IMPLICIT, ("{python}", "{pip_latest}", "install")
+    ),
     Spelling(
         "pip-latest",
-        "pip-latest",
+        INSTALLERS["pip-latest"],
         Intent.USER,
         ("{python}", "{pip_latest}", "install", "--user"),
         ("{python}", "{pip_latest}", "uninstall", "-y"),
     ),
     Spelling(
         "uv-system",
-        "uv",
+        INSTALLERS["uv"],
         Intent.IMPLICIT,
         ("{uv}", "pip", "install", "--system"),
         note="uv has no fallback to the user scheme; --system targets the interpreter's site-packages.",
     ),
     Spelling(
         "uv-user",
-        "uv",
+        INSTALLERS["uv"],
         Intent.USER,
         ("{uv}", "pip", "install", "--user"),
         note="uv does not support --user; this records how it refuses.",
     ),
     Spelling(
         "uv-prefix",
-        "uv",
+        INSTALLERS["uv"],
         Intent.USER,
         ("{uv}", "pip", "install", "--prefix", "{user_base}"),
         # `uv pip uninstall --prefix` alone answers "No virtual environment found": it needs --system.
@@ -115,16 +119,16 @@ SPELLINGS: tuple[Spelling, ...] = (
     ),
     Spelling(
         "uv-target",
-        "uv",
+        INSTALLERS["uv"],
         Intent.USER,
         ("{uv}", "pip", "install", "--target", "{user_site}"),
         ("{uv}", "pip", "uninstall", "--system", "--target", "{user_site}"),
         note="The workaround of --target at the interpreter's user site.",
     ),
-    Spelling("reference", "reference", Intent.IMPLICIT, ("{python}", "{reference}", "install")),
+    Spelling("reference", INSTALLERS["reference"], Intent.IMPLICIT, ("{python}", "{reference}", "install")),
     Spelling(
         "reference",
-        "reference",
+        INSTALLERS["reference"],
         Intent.USER,
         ("{python}", "{reference}", "install", "--user"),
         ("{python}", "{reference}", "uninstall", "-y"),

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Intent(str, Enum):
+class Intent(StrEnum):
     """What the person typing the command wants."""
 
     IMPLICIT = "implicit"  # `pip install X` outside a venv: system site, or the user scheme as fallback
     USER = "user"  # `pip install --user X`: the interpreter's user scheme
 
 
-class Action(str, Enum):
+class Action(StrEnum):
     INSTALL = "install"
     UNINSTALL = "uninstall"  # install with the spelling first (set-up), then uninstall with it
 

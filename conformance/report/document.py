@@ -71,7 +71,8 @@ def build_document(
         },
         "scenarios": {s.name: s.description for s in SCENARIOS.values()},
         "spellings": {
-            name: sorted({" ".join(s.install) for s in SPELLINGS if s.name == name}) for name in SPELLING_NAMES
+            name: sorted({" ".join(s.install) for s in SPELLINGS if s.name == name})
+            for name in SPELLING_NAMES
         },
         "parity": parity(cells),
         "cells": cells,

@@ -7,8 +7,8 @@ from typing import Any
 
 import jinja2
 
-from conformance.catalogue.installers import SPELLING_NAMES
 from conformance.report.summary import GLYPHS
+from conformance.report.table import target_tables
 
 _TEMPLATE = jinja2.Environment(
     loader=jinja2.PackageLoader("conformance.report", "templates"),
@@ -17,22 +17,8 @@ _TEMPLATE = jinja2.Environment(
 )
 
 
-def _tables(document: dict[str, Any]) -> list[dict[str, Any]]:
-    tables = []
-    by_target: dict[str, list[dict[str, Any]]] = {}
-    for cell in document["cells"]:
-        by_target.setdefault(cell["target"], []).append(cell)
-    for target, cells in by_target.items():
-        columns = [s for s in SPELLING_NAMES if any(c["spelling"] == s for c in cells)]
-        rows: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
-        for cell in cells:
-            rows.setdefault((cell["account"], cell["scenario"], cell["fixture"]), {})[cell["spelling"]] = cell
-        tables.append({"target": target, "columns": columns, "rows": rows, "facts": cells[0]["facts"]})
-    return tables
-
-
 def render_html(document: dict[str, Any]) -> str:
     data = json.dumps(document, sort_keys=True).replace("</", "<\\/")
     return _TEMPLATE.get_template("index.html.j2").render(
-        doc=document, tables=_tables(document), glyphs=GLYPHS, data=data
+        doc=document, tables=target_tables(document), glyphs=GLYPHS, data=data
     )

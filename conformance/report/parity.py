@@ -31,7 +31,9 @@ def signature(record: dict[str, Any]) -> dict[str, object]:
     }
 
 
-def parity(records: list[dict[str, Any]], baseline: str = "pip", candidate: str = "reference") -> dict[str, Any]:
+def parity(
+    records: list[dict[str, Any]], baseline: str = "pip", candidate: str = "reference"
+) -> dict[str, Any]:
     """Rows (target/account/scenario/fixture) where both ran, how many agree, and every difference."""
     by_row: dict[str, dict[str, dict[str, Any]]] = {}
     for record in records:

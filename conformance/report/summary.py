@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.catalogue.installers import SPELLING_NAMES
+from conformance.report.table import TargetTable, target_tables
 
 GLYPHS = {"conforms": "✅", "differs": "↪️", "broken": "💥", "refuses": "⛔", "damages": "☠️"}
 
@@ -17,11 +17,10 @@ def _label(cell: dict[str, Any]) -> str:
     return text
 
 
-def _target_line(cells: list[dict[str, Any]]) -> str:
-    facts = cells[0]["facts"]
-    pips = sorted({str(c["installer_version"]) for c in cells if c["installer"] == "pip"})
-    marker = "yes" if facts.get("externally_managed") else "no"
-    return f"Python {facts.get('python')}, pip {', '.join(pips) or '?'}, PEP 668 marker: {marker}"
+def _target_line(table: TargetTable) -> str:
+    marker = "yes" if table.facts.get("externally_managed") else "no"
+    pips = ", ".join(table.pip_versions) or "?"
+    return f"Python {table.facts.get('python')}, pip {pips}, PEP 668 marker: {marker}"
 
 
 def render_summary(document: dict[str, Any]) -> str:
@@ -40,25 +39,18 @@ def render_summary(document: dict[str, Any]) -> str:
         f"Reference parity with pip: **{parity['matched']}/{parity['total']}** rows agree on landing, "
         "importability and refusal class.",
     ]
-    by_target: dict[str, list[dict[str, Any]]] = {}
-    for cell in document["cells"]:
-        by_target.setdefault(cell["target"], []).append(cell)
-    for target, cells in by_target.items():
-        columns = [s for s in SPELLING_NAMES if any(c["spelling"] == s for c in cells)]
-        rows: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = {}
-        for cell in cells:
-            rows.setdefault((cell["account"], cell["scenario"], cell["fixture"]), {})[cell["spelling"]] = cell
+    for table in target_tables(document):
         lines += [
             "",
-            f"## {target}",
+            f"## {table.target}",
             "",
-            _target_line(cells),
+            _target_line(table),
             "",
-            "| account | scenario | fixture | " + " | ".join(columns) + " |",
-            "|" + "---|" * (3 + len(columns)),
+            "| account | scenario | fixture | " + " | ".join(table.columns) + " |",
+            "|" + "---|" * (3 + len(table.columns)),
         ]
-        for (account, scenario, fixture), row in rows.items():
-            labels = [_label(row[s]) if s in row else "·" for s in columns]
+        for (account, scenario, fixture), row in table.rows.items():
+            labels = [_label(row[s]) if s in row else "·" for s in table.columns]
             lines.append(f"| {account} | {scenario} | {fixture} | " + " | ".join(labels) + " |")
     if parity["differences"]:
         lines += ["", "## Where the reference differs from pip", ""]

@@ -14,13 +14,17 @@ def _fields(parts: tuple[str, ...]) -> set[str]:
 
 def test_templates_use_only_known_placeholders() -> None:
     for spelling in SPELLINGS:
-        used = _fields(spelling.install) | _fields(spelling.uninstall or ()) | _fields(INSTALLERS[spelling.installer].source_args)
+        used = (
+            _fields(spelling.install)
+            | _fields(spelling.uninstall or ())
+            | _fields(spelling.installer.source_args)
+        )
         assert used <= set(PLACEHOLDERS), spelling
 
 
 def test_every_scenario_has_spellings_of_every_installer() -> None:
     for scenario in SCENARIOS.values():
-        installers = {s.installer for s in spellings_for(scenario)}
+        installers = {s.installer.name for s in spellings_for(scenario)}
         assert installers == set(INSTALLERS), scenario.name
 
 
