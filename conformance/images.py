@@ -79,10 +79,11 @@ def image_tag(target: Target, source: ImageSource) -> str:
     return f"conformance/{target.name}:{source}-{digest[:12]}"
 
 
-def host_debian_mirror() -> str | None:
+def host_debian_mirror(
+    apt: Path = Path("/etc/apt"), os_release: Path = Path("/etc/os-release")
+) -> str | None:
     """The Debian archive this machine's apt is configured with (so no mirror is named in the suite)."""
-    codename = _os_release().get("VERSION_CODENAME", "")
-    apt = Path("/etc/apt")
+    codename = _os_release(os_release).get("VERSION_CODENAME", "")
     for path in sorted(apt.glob("sources.list.d/*.sources")):
         for stanza in path.read_text(encoding="utf-8", errors="replace").split("\n\n"):
             fields = dict(
@@ -107,8 +108,7 @@ def host_debian_mirror() -> str | None:
     return None
 
 
-def _os_release() -> dict[str, str]:
-    path = Path("/etc/os-release")
+def _os_release(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
     pairs = (line.partition("=") for line in path.read_text().splitlines() if "=" in line)

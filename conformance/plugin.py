@@ -124,7 +124,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if hasattr(config, "workerinput") or config.getoption("keep_containers"):
+    if hasattr(config, "workerinput") or config.getoption("keep_containers") or run_id_key not in config.stash:
         return
     try:
         client = docker.from_env(timeout=30)

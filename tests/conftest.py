@@ -14,6 +14,8 @@ import pytest
 from conformance import probe
 from conformance.facts import InterpreterFacts
 
+pytest_plugins = ["pytester"]
+
 
 def run_probe(home: Path, *args: str, extra_env: dict[str, str] | None = None) -> object:
     """Run the probe with this interpreter, HOME in a temporary directory, nothing else from the host."""

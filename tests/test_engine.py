@@ -1,0 +1,25 @@
+"""With no engine and no way to start one, the error says what to do."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance import engine
+
+
+def test_no_engine_and_not_root_explains_the_way_out(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: object
+) -> None:
+    monkeypatch.setenv("CONFORMANCE_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(engine, "_ping", lambda: None)
+    monkeypatch.setattr(engine, "_is_debian_root", lambda: False)
+    with pytest.raises(
+        engine.EngineUnavailable, match=r"No Docker engine answers at .*dockerd --bridge=none"
+    ):
+        engine.ensure_engine()
+
+
+def test_missing_host_commands_are_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(engine, "_is_debian_root", lambda: False)
+    with pytest.raises(engine.EngineUnavailable, match="no-such-package-xyz"):
+        engine.ensure_host_packages(("no-such-command-xyz", "no-such-package-xyz"))
