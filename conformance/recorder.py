@@ -49,10 +49,11 @@ class MatrixCollector:
         document = build_document(
             list(self.records.values()), self.outcomes, self.selection, self.run_id, self.started, time.time()
         )
-        self.written = write_reports(document, self.out_dir)
+        # The observations first: a page that fails to render must not lose them.
         if self.update_dir is not None:
             observed = {cell_id: str(r["verdict"]) for cell_id, r in self.records.items()}
             self.written += Expectations.load(self.update_dir).update(observed, document["run"]["installers"])
+        self.written += write_reports(document, self.out_dir)
 
     def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         if not self.written:

@@ -1,0 +1,78 @@
+"""Command line: prepare the engine, images and tools ahead of a run; re-render or compare reports."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from conformance.catalogue.targets import TARGETS
+from conformance.engine import EngineUnavailable, ensure_engine
+from conformance.images import IMAGE_SOURCES, ImageBuildError, ensure_image
+from conformance.report.write import write_reports
+from conformance.selection import SelectionError, parse_names
+from conformance.tools import ToolError, stage
+
+
+def _prepare(args: argparse.Namespace) -> int:
+    targets = parse_names("--targets", args.targets, list(TARGETS)) or list(TARGETS)
+    client = ensure_engine()
+    for name in targets:
+        built = ensure_image(client, TARGETS[name], args.image_source)
+        state = "cached" if built.cached else f"built in {built.seconds:.0f} s"
+        print(f"{name}: {built.tag} ({state})")
+    toolset = stage({"uv": args.uv_version, "pip": args.pip_latest_version})
+    print(
+        f"tools: uv {toolset.uv_version}, pip-latest {toolset.pip_latest_version}, staged in {toolset.root}"
+    )
+    return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    document = json.loads(Path(args.matrix).read_text(encoding="utf-8"))
+    for path in write_reports(document, Path(args.out or Path(args.matrix).parent)):
+        print(f"wrote {path}")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from conformance.report.diff import diff_documents, render_diff_markdown
+
+    old, new = (json.loads(Path(p).read_text(encoding="utf-8")) for p in (args.old, args.new))
+    print(render_diff_markdown(diff_documents(old, new)), end="")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m conformance", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    prepare = commands.add_parser(
+        "prepare", help="start the engine, build target images, stage the installers"
+    )
+    prepare.add_argument("--targets", default=None, help="comma-separated targets (default: all)")
+    prepare.add_argument("--image-source", choices=IMAGE_SOURCES, default="debootstrap")
+    prepare.add_argument("--uv-version", default=None)
+    prepare.add_argument("--pip-latest-version", default=None)
+    prepare.set_defaults(run=_prepare)
+    render = commands.add_parser("render", help="write summary.md and index.html from a matrix.json")
+    render.add_argument("matrix")
+    render.add_argument("--out", default=None, help="output directory (default: beside matrix.json)")
+    render.set_defaults(run=_render)
+    diff = commands.add_parser("diff", help="added, deleted and changed cells between two matrix.json files")
+    diff.add_argument("old")
+    diff.add_argument("new")
+    diff.set_defaults(run=_diff)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        code: int = args.run(args)
+    except (EngineUnavailable, ImageBuildError, ToolError, SelectionError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""Find wheels in --find-links locations and pick the best compatible one for a requirement."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from packaging.requirements import Requirement
+from packaging.tags import Tag
+from packaging.utils import (
+    BuildTag,
+    InvalidWheelFilename,
+    NormalizedName,
+    canonicalize_name,
+    parse_wheel_filename,
+)
+from packaging.version import Version
+
+from .errors import UnsupportedWheel
+
+#: pip's warning for a --find-links location that is neither a directory nor a file.
+IGNORED_LOCATION = "Location '{}' is ignored: it is either a non-existing path or lacks a specific scheme."
+
+
+@dataclass(frozen=True)
+class WheelLink:
+    """A wheel file and what its name says about it."""
+
+    path: str
+    name: NormalizedName
+    version: Version
+    build: BuildTag
+    tags: frozenset[Tag]
+
+    @property
+    def filename(self) -> str:
+        return os.path.basename(self.path)
+
+
+def parse_link(path: str) -> WheelLink:
+    """Read a wheel's name, version, build tag and tags from its file name."""
+    filename = os.path.basename(path)
+    try:
+        name, version, build, tags = parse_wheel_filename(filename)
+    except InvalidWheelFilename:
+        raise UnsupportedWheel(f"{filename} is not a valid wheel filename.") from None
+    return WheelLink(path, name, version, build, tags)
+
+
+def scan_links(locations: Iterable[str]) -> tuple[list[WheelLink], list[str]]:
+    """Every wheel in the given directories (or wheel files), and pip's warnings for unusable locations."""
+    links: list[WheelLink] = []
+    warnings: list[str] = []
+    for location in locations:
+        if os.path.isdir(location):
+            paths = [os.path.join(location, n) for n in sorted(os.listdir(location)) if n.endswith(".whl")]
+        elif os.path.isfile(location) and location.endswith(".whl"):
+            paths = [location]
+        else:
+            warnings.append(IGNORED_LOCATION.format(location))
+            continue
+        for path in paths:
+            try:
+                links.append(parse_link(path))
+            except UnsupportedWheel:
+                continue  # pip skips files whose names are not wheel names
+    return links, warnings
+
+
+@dataclass
+class Finder:
+    """Candidates from the scanned links, ranked like pip: version, then tag priority, then build."""
+
+    links: Sequence[WheelLink]
+    supported: Sequence[Tag]
+    locations: tuple[str, ...] = ()  # the --find-links arguments, for messages
+    _priority: dict[Tag, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._priority = {}
+        for index, tag in enumerate(self.supported):
+            self._priority.setdefault(tag, index)
+
+    def tag_priority(self, link: WheelLink) -> int | None:
+        """Index of the wheel's best tag among the supported tags; None when none is supported."""
+        ranks = [self._priority[t] for t in link.tags if t in self._priority]
+        return min(ranks) if ranks else None
+
+    def candidates(self, name: str) -> list[WheelLink]:
+        """Compatible wheels of a project, best first."""
+        wanted = canonicalize_name(name)
+        ranked = [(link, self.tag_priority(link)) for link in self.links if link.name == wanted]
+        compatible = [(link, rank) for link, rank in ranked if rank is not None]
+        compatible.sort(key=lambda pair: (pair[0].version, -pair[1], pair[0].build), reverse=True)
+        return [link for link, _ in compatible]
+
+    def best(self, requirement: Requirement) -> WheelLink | None:
+        """The best wheel whose version the specifier allows (pre-releases only if nothing else fits)."""
+        candidates = self.candidates(requirement.name)
+        allowed = set(requirement.specifier.filter(c.version for c in candidates))
+        return next((c for c in candidates if c.version in allowed), None)
+
+    def versions(self, name: str) -> list[str]:
+        """The compatible versions on offer, oldest first, for pip's "(from versions: ...)"."""
+        return [str(v) for v in sorted({c.version for c in self.candidates(name)})]

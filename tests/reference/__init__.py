@@ -1,0 +1,1 @@
+"""Tests of the reference user-scheme installer (conformance.reference)."""

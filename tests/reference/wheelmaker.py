@@ -1,0 +1,71 @@
+"""Small wheels of any shape, including broken ones, for the reference installer's tests."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import zipfile
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def record_hash(data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
+    return f"sha256={digest.decode('ascii')}"
+
+
+def make_wheel(
+    out_dir: Path,
+    name: str,
+    version: str = "1.0",
+    files: Mapping[str, bytes] | None = None,
+    *,
+    requires: Sequence[str] = (),
+    requires_python: str | None = None,
+    console_scripts: Mapping[str, str] | None = None,
+    gui_scripts: Mapping[str, str] | None = None,
+    root_is_purelib: bool = True,
+    tag: str = "py3-none-any",
+    executable: Sequence[str] = (),
+    record: Callable[[list[str]], list[str]] | None = None,
+    extra_members: Mapping[str, bytes] | None = None,
+) -> Path:
+    """Write ``<name>-<version>-<tag>.whl``; ``record`` may rewrite RECORD's rows, ``extra_members`` are
+    added to the archive without a RECORD row."""
+    normalized = name.replace("-", "_").replace(".", "_").lower()
+    dist_info = f"{normalized}-{version}.dist-info"
+    if files is None:
+        files = {f"{normalized}/__init__.py": f"VERSION = {version!r}\n".encode()}
+    metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+    metadata += [f"Requires-Dist: {r}" for r in requires]
+    if requires_python:
+        metadata.append(f"Requires-Python: {requires_python}")
+    members: dict[str, bytes] = dict(files)
+    members[f"{dist_info}/METADATA"] = ("\n".join(metadata) + "\n").encode()
+    purelib = "true" if root_is_purelib else "false"
+    members[f"{dist_info}/WHEEL"] = (
+        f"Wheel-Version: 1.0\nGenerator: wheelmaker\nRoot-Is-Purelib: {purelib}\nTag: {tag}\n"
+    ).encode()
+    sections = []
+    for section, scripts in (("console_scripts", console_scripts), ("gui_scripts", gui_scripts)):
+        if scripts:
+            sections.append(f"[{section}]\n" + "".join(f"{k} = {v}\n" for k, v in scripts.items()))
+    if sections:
+        members[f"{dist_info}/entry_points.txt"] = "\n".join(sections).encode()
+    rows = [f"{path},{record_hash(data)},{len(data)}" for path, data in members.items()]
+    rows.append(f"{dist_info}/RECORD,,")
+    if record is not None:
+        rows = record(rows)
+    members[f"{dist_info}/RECORD"] = ("\n".join(rows) + "\n").encode()
+    members.update(extra_members or {})
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{normalized}-{version}-{tag}.whl"
+    with zipfile.ZipFile(target, "w") as archive:
+        for path, data in members.items():
+            info = zipfile.ZipInfo(path, date_time=_EPOCH)
+            mode = 0o755 if path in executable else 0o644
+            info.external_attr = (0o100000 | mode) << 16
+            archive.writestr(info, data)
+    return target
