@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -36,11 +37,19 @@ def test_contents(pyz: Path) -> None:
     assert "installer/_scripts/t64.exe" in names
     assert "packaging/requirements.py" in names
     assert "LICENSES/installer/LICENSE" in names
-    assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
+    pycs = [n for n in names if n.endswith(".pyc")]
+    assert f"conformance/reference/__pycache__/cli.{sys.implementation.cache_tag}.pyc" in pycs
+    for name in pycs:
+        directory, _, file = name.partition("__pycache__/")
+        assert f"{directory}{file.split('.')[0]}.py" in names, name
+    assert not [n for n in pycs if n.startswith("installer/_scripts/")]
     assert not [
         n
         for n in names
-        if n.startswith("conformance/") and "reference" not in n and n != "conformance/__init__.py"
+        if n.startswith("conformance/")
+        and "reference" not in n
+        and n != "conformance/__init__.py"
+        and not n.startswith("conformance/__pycache__/__init__.")
     ]
 
 
@@ -55,6 +64,23 @@ def test_runs_under_every_target_python(pyz: Path, home: Path, version: str) -> 
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("conformance-reference ")
     assert f"(python {version})" in result.stdout
+
+
+@pytest.mark.parametrize("version", sorted(PYTHONS))
+def test_modules_load_from_bundled_bytecode(pyz: Path, home: Path, version: str) -> None:
+    python = PYTHONS[version]
+    if not python.exists():
+        pytest.skip(f"no Python {version} here")
+    code = (
+        "import runpy, sys; sys.argv = [sys.argv[1], '--version']\n"
+        "try: runpy.run_path(sys.argv[0], run_name='__main__')\n"
+        "except SystemExit: pass\n"
+        "print(type(sys.modules['packaging.requirements'].__loader__).__name__)"
+    )
+    result = subprocess.run(
+        [str(python), "-c", code, str(pyz)], capture_output=True, text=True, env=clean_env(home), check=True
+    )
+    assert result.stdout.splitlines()[-1] == "BundledBytecode"
 
 
 def test_launchers_load_from_inside_the_archive(pyz: Path, home: Path) -> None:
