@@ -169,8 +169,14 @@ def _ubuntu_builder(client: docker.DockerClient, log_path: Path) -> str:
     """An image of the Debian builder suite with debootstrap and ubuntu-keyring added."""
     base = ensure_image(client, TARGETS[UBUNTU_BUILDER_BASE], "debootstrap").tag
     tag = f"conformance/builder-ubuntu:{base.rpartition(':')[2]}"
-    if _image_exists(client, tag):
-        return tag
+    # Both Ubuntu targets need it; under xdist they may be built at the same time.
+    with FileLock(str(cache_dir() / "locks" / "builder-ubuntu.lock")):
+        if not _image_exists(client, tag):
+            _prepare_ubuntu_builder(client, base, tag, log_path)
+    return tag
+
+
+def _prepare_ubuntu_builder(client: docker.DockerClient, base: str, tag: str, log_path: Path) -> None:
     script = (
         "apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
         "apt-get install -y -qq debootstrap ubuntu-keyring"
@@ -186,7 +192,6 @@ def _ubuntu_builder(client: docker.DockerClient, log_path: Path) -> str:
         container.commit(repository=repository, tag=version, changes=['CMD ["sleep", "infinity"]'])
     finally:
         container.remove(force=True)
-    return tag
 
 
 def _debootstrap_ubuntu(client: docker.DockerClient, target: Target, rootfs: Path, log_path: Path) -> None:

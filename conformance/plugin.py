@@ -13,6 +13,7 @@ import docker
 import pytest
 from filelock import FileLock
 
+from conformance.catalogue.fixtures import FixtureError
 from conformance.catalogue.targets import TARGETS
 from conformance.cell import Cell, CellSpec, run_cell
 from conformance.container import TargetContainer, remove_run_containers, sweep_stale_containers
@@ -89,7 +90,7 @@ def pytest_configure(config: pytest.Config) -> None:
     )
     try:
         selection = Selection.from_options({n: config.getoption(f"conformance_{n}") for n in _SELECTORS})
-    except SelectionError as error:
+    except (SelectionError, FixtureError) as error:
         raise pytest.UsageError(str(error)) from error
     config.stash[selection_key] = selection
     workerinput = getattr(config, "workerinput", None)
@@ -124,7 +125,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    if hasattr(config, "workerinput") or config.getoption("keep_containers") or run_id_key not in config.stash:
+    if (
+        hasattr(config, "workerinput")
+        or config.getoption("keep_containers")
+        or run_id_key not in config.stash
+    ):
         return
     try:
         client = docker.from_env(timeout=30)

@@ -6,6 +6,10 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.version import InvalidVersion, Version
 
 from conformance.paths import FIXTURES_DIR
 
@@ -58,7 +62,7 @@ class Fixture:
 
 
 def _members(source: Path) -> tuple[Member, ...]:
-    members = []
+    members: list[Member] = []
     for key, sub in [("root", ROOT_DIR), *[(k, k) for k in DATA_KEYS]]:
         base = source / sub
         if base.is_dir():
@@ -70,9 +74,38 @@ def _members(source: Path) -> tuple[Member, ...]:
     return tuple(members)
 
 
+class FixtureError(ValueError):
+    """A fixture directory cannot be built into a wheel; the message names the file and the fix."""
+
+
+_REQUIRED = {"name": str, "version": str, "import_name": str, "root_is_purelib": bool}
+
+
+def _validated(source: Path) -> dict[str, Any]:
+    path = source / "fixture.toml"
+    try:
+        spec = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise FixtureError(f"{path}: cannot be read as TOML ({error})") from error
+    for key, kind in _REQUIRED.items():
+        if not isinstance(spec.get(key), kind):
+            raise FixtureError(
+                f"{path}: '{key}' must be a {kind.__name__} (see fixtures/demo-pkg/fixture.toml)"
+            )
+    try:
+        Version(spec["version"])
+        for requirement in spec.get("requires", ()):
+            Requirement(requirement)
+    except (InvalidVersion, InvalidRequirement) as error:
+        raise FixtureError(f"{path}: {error}") from error
+    if not (source / ROOT_DIR / spec["import_name"]).is_dir():
+        raise FixtureError(f"{path}: no package directory {ROOT_DIR}/{spec['import_name']}/ beside it")
+    return spec
+
+
 def load_fixture(source: Path) -> Fixture:
-    """Read one fixture directory."""
-    spec = tomllib.loads((source / "fixture.toml").read_text(encoding="utf-8"))
+    """Read one fixture directory, checking it first."""
+    spec = _validated(source)
     return Fixture(
         name=spec["name"],
         version=spec["version"],
@@ -101,8 +134,6 @@ def matrix_fixtures() -> tuple[str, ...]:
 
 def closure(name: str) -> tuple[Fixture, ...]:
     """A fixture and every fixture it requires, transitively, in a stable order."""
-    from packaging.requirements import Requirement
-
     fixtures = all_fixtures()
     seen: dict[str, Fixture] = {}
     pending = [name]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from conformance.catalogue.fixtures import all_fixtures, closure, matrix_fixtures
+import re
+from pathlib import Path
+
+import pytest
+
+from conformance.catalogue.fixtures import FixtureError, all_fixtures, closure, load_fixture, matrix_fixtures
 
 
 def test_demo_pkg_carries_every_key() -> None:
@@ -20,3 +25,25 @@ def test_scenario_fixtures_exist() -> None:
 
     for scenario in SCENARIOS.values():
         assert set(scenario.fixtures) <= set(matrix_fixtures())
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('name = "x"\n', "'version' must be a str"),
+        (
+            'name = "x"\nversion = "1.0"\nimport_name = "x"\nroot_is_purelib = "yes"\n',
+            "'root_is_purelib' must be a bool",
+        ),
+        ('name = "x"\nversion = "one"\nimport_name = "x"\nroot_is_purelib = true\n', "Invalid version"),
+        (
+            'name = "x"\nversion = "1.0"\nimport_name = "x"\nroot_is_purelib = true\n',
+            "no package directory src/x/",
+        ),
+        ("name = [", "cannot be read as TOML"),
+    ],
+)
+def test_a_broken_fixture_names_the_file_and_the_problem(tmp_path: Path, toml: str, message: str) -> None:
+    (tmp_path / "fixture.toml").write_text(toml)
+    with pytest.raises(FixtureError, match=re.escape(message)):
+        load_fixture(tmp_path)
