@@ -27,7 +27,7 @@ from conformance.paths import cache_dir
 log = logging.getLogger(__name__)
 
 #: Bump when the build steps below change in a way the recipe fields do not show.
-RECIPE_VERSION = 1
+RECIPE_VERSION = 2
 ImageSource = Literal["debootstrap", "registry"]
 IMAGE_SOURCES: tuple[ImageSource, ...] = ("debootstrap", "registry")
 LABEL_TARGET = "io.conformance.target"
@@ -80,10 +80,10 @@ def image_tag(target: Target, source: ImageSource) -> str:
 
 
 def host_debian_mirror(
-    apt: Path = Path("/etc/apt"), os_release: Path = Path("/etc/os-release")
+    apt: Path = Path("/etc/apt"), os_release: Path = Path("/etc/os-release"), pocket: str = ""
 ) -> str | None:
-    """The Debian archive this machine's apt is configured with (so no mirror is named in the suite)."""
-    codename = _os_release(os_release).get("VERSION_CODENAME", "")
+    """The Debian archive the host apt uses for ``pocket`` ("" or "-security"); no mirror is named here."""
+    codename = _os_release(os_release).get("VERSION_CODENAME", "") + pocket
     for path in sorted(apt.glob("sources.list.d/*.sources")):
         for stanza in path.read_text(encoding="utf-8", errors="replace").split("\n\n"):
             fields = dict(
@@ -139,28 +139,50 @@ def _tail(path: Path, lines: int = 25) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def _finish_rootfs(rootfs: Path, log_path: Path) -> None:
-    """Create the accounts and drop apt's caches, inside the new root."""
-    script = f"{_accounts_script()} && apt-get clean && rm -rf /var/lib/apt/lists/*"
-    _run_logged(["chroot", str(rootfs), "/bin/sh", "-c", script], log_path)
+# debootstrap leaves only the release pocket; registry images also carry -updates and -security.
+# The mirror is the one debootstrap wrote; SECURITY is the security archive (empty: the same mirror).
+_POCKETS = """
+set -e
+set -- $(grep -m1 '^deb ' /etc/apt/sources.list)
+mirror=$2 suite=$3
+shift 3
+echo "deb $mirror $suite-updates $*" >> /etc/apt/sources.list
+echo "deb ${SECURITY:-$mirror} $suite-security $*" >> /etc/apt/sources.list
+apt-get update -qq
+DEBIAN_FRONTEND=noninteractive apt-get -y -qq upgrade
+"""
 
 
-def _import_rootfs(
-    client: docker.DockerClient, rootfs: Path, tag: str, target: Target, log_path: Path
-) -> None:
+def _finish_image(client: docker.DockerClient, base: str, tag: str, target: Target, log_path: Path) -> None:
+    """Add the update pockets and upgrade, create the accounts, drop apt's caches; commit as ``tag``."""
+    security = host_debian_mirror(pocket="-security") if target.distro == "debian" else None
+    script = f"{_POCKETS} {_accounts_script()} && apt-get clean && rm -rf /var/lib/apt/lists/*"
+    container = client.containers.run(
+        base,
+        ["/bin/sh", "-c", script],
+        environment={"SECURITY": security or ""},
+        network_mode="host",
+        detach=True,
+    )
+    try:
+        status = container.wait()
+        with log_path.open("ab") as out:
+            out.write(container.logs())
+        if status.get("StatusCode") != 0:
+            raise ImageBuildError(f"Finishing {tag} failed:\n{_tail(log_path)}")
+        repository, _, version = tag.partition(":")
+        label = f"LABEL {LABEL_TARGET}={target.name} {LABEL_RECIPE}={version}"
+        container.commit(repository=repository, tag=version, changes=['CMD ["sleep", "infinity"]', label])
+    finally:
+        container.remove(force=True)
+
+
+def _import_rootfs(client: docker.DockerClient, rootfs: Path, tag: str, log_path: Path) -> None:
     archive = rootfs.with_suffix(".tar")
     _run_logged(["tar", "--numeric-owner", "-C", str(rootfs), "-cf", str(archive), "."], log_path)
     repository, _, version = tag.partition(":")
     try:
-        client.api.import_image_from_file(
-            str(archive),
-            repository=repository,
-            tag=version,
-            changes=[
-                'CMD ["sleep", "infinity"]',
-                f"LABEL {LABEL_TARGET}={target.name} {LABEL_RECIPE}={version}",
-            ],
-        )
+        client.api.import_image_from_file(str(archive), repository=repository, tag=version)
     finally:
         archive.unlink(missing_ok=True)
 
@@ -226,10 +248,14 @@ def _build_from_debootstrap(client: docker.DockerClient, target: Target, tag: st
             _run_logged(_debootstrap_args(target, str(rootfs)) + ([mirror] if mirror else []), log_path)
         else:
             _debootstrap_ubuntu(client, target, rootfs, log_path)
-        _finish_rootfs(rootfs, log_path)
-        _import_rootfs(client, rootfs, tag, target, log_path)
+        base = f"{tag}-rootfs"
+        _import_rootfs(client, rootfs, base, log_path)
     finally:
         shutil.rmtree(rootfs, ignore_errors=True)
+    try:
+        _finish_image(client, base, tag, target, log_path)
+    finally:
+        client.images.remove(base, force=True)
 
 
 def _build_from_registry(client: docker.DockerClient, target: Target, tag: str, log_path: Path) -> None:
