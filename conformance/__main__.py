@@ -10,7 +10,7 @@ from pathlib import Path
 
 from conformance.catalogue.targets import TARGETS
 from conformance.engine import EngineUnavailable, ensure_engine
-from conformance.images import IMAGE_SOURCES, ImageBuildError, ensure_image
+from conformance.images import IMAGE_SOURCES, ImageBuildError, ensure_image, stale_images
 from conformance.report.write import write_reports
 from conformance.selection import SelectionError, parse_names
 from conformance.tools import ToolError, stage
@@ -27,6 +27,14 @@ def _prepare(args: argparse.Namespace) -> int:
     print(
         f"tools: uv {toolset.uv_version}, pip-latest {toolset.pip_latest_version}, staged in {toolset.root}"
     )
+    return 0
+
+
+def _prune(args: argparse.Namespace) -> int:
+    client = ensure_engine()
+    for tag in stale_images(client):
+        client.images.remove(tag, force=True)
+        print(f"removed {tag}")
     return 0
 
 
@@ -56,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     prepare.add_argument("--uv-version", default=None)
     prepare.add_argument("--pip-latest-version", default=None)
     prepare.set_defaults(run=_prepare)
+    prune = commands.add_parser("prune", help="remove target images an older recipe built")
+    prune.set_defaults(run=_prune)
     render = commands.add_parser("render", help="write summary.md and index.html from a matrix.json")
     render.add_argument("matrix")
     render.add_argument("--out", default=None, help="output directory (default: beside matrix.json)")

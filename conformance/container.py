@@ -68,7 +68,7 @@ class TargetContainer:
         self.image = image
         self.keep = keep
         self._container = (
-            DockerContainer(image, command=["sleep", "infinity"])
+            DockerContainer(image, command="sleep infinity")
             .with_volume_mapping(stage_dir, MOUNT_POINT, "ro")
             # One with_kwargs call: testcontainers replaces, not merges, these.
             .with_kwargs(

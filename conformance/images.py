@@ -187,10 +187,14 @@ def _import_rootfs(client: docker.DockerClient, rootfs: Path, tag: str, log_path
         archive.unlink(missing_ok=True)
 
 
+def _builder_tag(base: str) -> str:
+    return f"conformance/builder-ubuntu:{base.rpartition(':')[2]}"
+
+
 def _ubuntu_builder(client: docker.DockerClient, log_path: Path) -> str:
     """An image of the Debian builder suite with debootstrap and ubuntu-keyring added."""
     base = ensure_image(client, TARGETS[UBUNTU_BUILDER_BASE], "debootstrap").tag
-    tag = f"conformance/builder-ubuntu:{base.rpartition(':')[2]}"
+    tag = _builder_tag(base)
     # Both Ubuntu targets need it; under xdist they may be built at the same time.
     with FileLock(str(cache_dir() / "locks" / "builder-ubuntu.lock")):
         if not _image_exists(client, tag):
@@ -311,3 +315,11 @@ def ensure_image(client: docker.DockerClient, target: Target, source: ImageSourc
                 )
             _build_from_debootstrap(client, target, tag, log_path)
     return BuiltImage(target.name, tag, time.monotonic() - start, cached=False)
+
+
+def stale_images(client: docker.DockerClient) -> list[str]:
+    """Tags of target and builder images that no current recipe names (left by an older recipe)."""
+    current = {image_tag(t, source) for t in TARGETS.values() for source in IMAGE_SOURCES}
+    current.add(_builder_tag(image_tag(TARGETS[UBUNTU_BUILDER_BASE], "debootstrap")))
+    tags = (tag for image in client.images.list() for tag in image.tags)
+    return sorted(t for t in tags if t.startswith("conformance/") and t not in current)

@@ -13,6 +13,7 @@ import site
 import stat
 import sys
 import sysconfig
+from typing import Literal
 
 
 def _writable(path: str) -> bool:
@@ -25,9 +26,9 @@ def _writable(path: str) -> bool:
     return os.access(path, os.W_OK)
 
 
-def _preferred(key: str) -> str | None:
+def _preferred(key: Literal["prefix", "home", "user"]) -> str | None:
     try:
-        return sysconfig.get_preferred_scheme(key)  # type: ignore[attr-defined,no-any-return]
+        return sysconfig.get_preferred_scheme(key)
     except (AttributeError, ValueError, KeyError):
         return None
 

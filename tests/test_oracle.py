@@ -63,4 +63,5 @@ def test_writing_elsewhere_is_seen_in_the_filesystem_diff(run: Callable[[Spellin
     cell = run(_broken("writes_elsewhere"))
     misplaced = [p for p, role in cell.judgement.roles.items() if role == "misplaced"]
     assert misplaced
-    assert all(p.startswith(cell.facts["user_base"].rsplit("/", 1)[0] + "/elsewhere/") for p in misplaced)  # type: ignore[union-attr]
+    home = str(cell.facts["user_base"]).rsplit("/", 1)[0]
+    assert all(p.startswith(f"{home}/elsewhere/") for p in misplaced)
