@@ -11,6 +11,7 @@ from pathlib import Path
 from conformance.catalogue.targets import TARGETS
 from conformance.engine import EngineUnavailable, ensure_engine
 from conformance.images import IMAGE_SOURCES, ImageBuildError, ensure_image, stale_images
+from conformance.report.diff import DocumentError, diff_documents, render_diff_markdown
 from conformance.report.write import write_reports
 from conformance.selection import SelectionError, parse_names
 from conformance.tools import ToolError, stage
@@ -46,8 +47,6 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from conformance.report.diff import diff_documents, render_diff_markdown
-
     old, new = (json.loads(Path(p).read_text(encoding="utf-8")) for p in (args.old, args.new))
     print(render_diff_markdown(diff_documents(old, new)), end="")
     return 0
@@ -78,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         code: int = args.run(args)
-    except (EngineUnavailable, ImageBuildError, ToolError, SelectionError) as error:
+    except (EngineUnavailable, ImageBuildError, ToolError, SelectionError, DocumentError, OSError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return code

@@ -60,6 +60,7 @@ class Cell:
     installer: str
     installer_version: str | None
     command: list[str]
+    environment: dict[str, str]  # what the invocation adds to the account's login-like environment
     facts: dict[str, object]
     expectation: Expectation
     observation: Observation
@@ -79,6 +80,7 @@ class Cell:
             "installer": self.installer,
             "installer_version": self.installer_version,
             "command": self.command,
+            "environment": self.environment,
             "verdict": self.verdict,
             "expected_verdict": self.expected_verdict,
             "reasons": self.judgement.reasons,
@@ -157,6 +159,7 @@ def run_cell(
         installer=spelling.installer.name,
         installer_version=installer_version(spelling.installer.name, toolset, facts),
         command=list(action.argv),
+        environment=dict(sorted(action.env.items())),
         facts=facts.summary(),
         expectation=expectation,
         observation=observation,

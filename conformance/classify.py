@@ -38,6 +38,8 @@ def excerpt(stdout: str, stderr: str) -> str:
     """The error lines a reader needs: the first line naming an error, and what follows it."""
     lines = [line.rstrip() for line in (stderr or stdout).splitlines() if line.strip()]
     for index, line in enumerate(lines):
-        if re.search(r"error|denied|refus|not supported|unsupported|unexpected", line, re.IGNORECASE):
+        if re.search(
+            r"error|denied|refus|not supported|unsupported|unexpected|no such option", line, re.IGNORECASE
+        ):
             return "\n".join(lines[index : index + 4])[:_EXCERPT_CHARS]
     return "\n".join(lines[-4:])[:_EXCERPT_CHARS]

@@ -37,7 +37,8 @@ def expect(scenario: Scenario, facts: InterpreterFacts) -> Expectation:
             "uninstall", "remove every file the user install added", scheme=facts.preferred_user
         )
     if facts.externally_managed and not facts.in_venv and not scenario.break_system_packages:
-        return _refuse("externally-managed", "PEP 668 marker present; --user does not bypass it")
+        why = "--user does not bypass it" if scenario.intent == Intent.USER else "no install outside a venv"
+        return _refuse("externally-managed", f"PEP 668 marker present: {why}")
     if scenario.intent == Intent.USER:
         if facts.in_venv and not facts.venv_system_site:
             return _refuse("venv-conflict", "user site-packages are not visible in this venv")

@@ -16,7 +16,7 @@ VERDICTS: dict[str, str] = {
     CONFORMS: "does what the intent calls for: lands in the intended scheme and works, or refuses like pip",
     DIFFERS: "works, but lands elsewhere (or leaves extra files), or installs where pip refuses",
     BROKEN: "reports success, but the package does not import, its script does not run, or nothing landed",
-    REFUSES: "fails cleanly with nothing written, where the intent calls for an install",
+    REFUSES: "fails cleanly, nothing written, where pip installs (or refuses for another reason)",
     DAMAGES: "leaves partial files, writes then fails, or changes files that were there before",
 }
 #: Installer state that is listed but not judged.
@@ -127,10 +127,11 @@ def judge_install(
             )
         if expectation.outcome == "refuse" and command.error_class == expectation.error_class:
             return Judgement(CONFORMS, [f"refuses as pip does: {command.error_class}"], roles, landing)
-        wanted = expectation.error_class if expectation.outcome == "refuse" else "an install"
-        return Judgement(
-            REFUSES, [f"refuses ({command.error_class}) where the intent calls for {wanted}"], roles, landing
-        )
+        if expectation.outcome == "refuse":
+            why = f"refuses ({command.error_class}), not for pip's reason ({expectation.error_class})"
+        else:
+            why = f"refuses ({command.error_class}) where pip installs ({expectation.reason})"
+        return Judgement(REFUSES, [why], roles, landing)
     total = sum(len(layout.members) + len(layout.scripts) for layout in layouts)
     if len(missing) == total:
         return Judgement(BROKEN, ["exit 0 but nothing of the package landed"], roles, landing)
@@ -147,14 +148,16 @@ def judge_install(
     reasons += [
         f"script {s.name} does not run (exit {s.exit_code})" for s in observation.scripts if s.exit_code != 0
     ]
-    if reasons:
-        return Judgement(BROKEN, reasons, roles, landing)
     if expectation.outcome == "refuse":
         reasons.append(f"installs where pip refuses ({expectation.error_class}: {expectation.reason})")
+    if any(r.startswith(("does not import", "script ")) for r in reasons):
+        return Judgement(BROKEN, reasons, roles, landing)
     misplaced = sorted(p for p, r in roles.items() if r == "misplaced")
     stray = sorted(p for p, r in roles.items() if r == "stray")
     if misplaced:
-        reasons.append(f"{len(misplaced)} file(s) outside the {scheme} scheme: {', '.join(misplaced[:3])}")
+        slots = {f.path: " ".join(f.slots) or "no scheme" for f in observation.files}
+        where = ", ".join(f"{p} ({slots[p]})" for p in misplaced[:3])
+        reasons.append(f"{len(misplaced)} file(s) not where pip puts them in {scheme}: {where}")
     if stray:
         reasons.append(f"stray file(s): {', '.join(stray[:3])}")
     if reasons:

@@ -23,6 +23,7 @@ def _cell(verdict: str) -> Cell:
         installer="uv",
         installer_version="0.1",
         command=["uv", "pip", "install"],
+        environment={"UV_NO_CONFIG": "1"},
         facts={},
         expectation=Expectation("install", "explicit user install", scheme="posix_user"),
         observation=Observation(run),

@@ -44,7 +44,8 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario(
             "implicit-bsp",
             Intent.IMPLICIT,
-            "The implicit install with --break-system-packages, for targets with a PEP 668 marker.",
+            "The implicit install with --break-system-packages: the PEP 668 override, and on targets "
+            "without a marker whether the flag is accepted at all.",
             break_system_packages=True,
         ),
         Scenario(
@@ -56,7 +57,7 @@ SCENARIOS: dict[str, Scenario] = {
         Scenario(
             "explicit-user-bsp",
             Intent.USER,
-            "The explicit user install with --break-system-packages.",
+            "The explicit user install with --break-system-packages (the PEP 668 override).",
             break_system_packages=True,
             fixtures=("demo-pkg", "demo-plat", "demo-app"),
         ),

@@ -6,26 +6,29 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 _LANDING_ROLES = ("expected", "misplaced")
+#: Generated files (dist-info contents, bytecode) legitimately differ between installers; stray ones do not.
+_STRAY_ROLES = ("stray",)
 
 
 @dataclass(frozen=True)
 class ParityDifference:
-    """One row where the reference and pip do not agree, and on what."""
+    """One row where the candidate (the reference) and the baseline (a pip) do not agree, and on what."""
 
     row: str
     aspect: str
-    pip: object
-    reference: object
+    baseline: object
+    candidate: object
 
 
 def signature(record: dict[str, Any]) -> dict[str, object]:
-    """What parity compares: landed package files, importability, and the error class."""
+    """What parity compares: landed package files, stray files, importability, and the error class."""
     roles: dict[str, str] = record.get("roles", {})
     observation = record["observation"]
     same = next((c for c in observation.get("imports", []) if c["who"] == "same"), None)
     return {
         "landing": sorted(p for p, r in roles.items() if r in _LANDING_ROLES),
         "removed": sorted(p for p, r in roles.items() if r == "removed"),
+        "stray": sorted(p for p, r in roles.items() if r in _STRAY_ROLES),
         "importable": bool(same and same["ok"]),
         "error_class": observation["command"]["error_class"],
     }

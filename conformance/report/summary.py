@@ -26,7 +26,7 @@ def _target_line(table: TargetTable) -> str:
 def render_summary(document: dict[str, Any]) -> str:
     run = document["run"]
     versions = ", ".join(f"{k} {v}" for k, v in run["installers"].items())
-    parity = document["parity"]
+    parities = document["parity"]
     lines = [
         "# User-scheme install conformance matrix",
         "",
@@ -36,8 +36,11 @@ def render_summary(document: dict[str, Any]) -> str:
         "",
         "Verdicts: " + " · ".join(f"{GLYPHS[v]} **{v}**: {d}" for v, d in document["verdicts"].items()),
         "",
-        f"Reference parity with pip: **{parity['matched']}/{parity['total']}** rows agree on landing, "
-        "importability and refusal class.",
+        *(
+            f"Reference parity with {p['baseline']}: **{p['matched']}/{p['total']}** rows agree on landing, "
+            "stray files, importability and refusal class."
+            for p in parities
+        ),
     ]
     for table in target_tables(document):
         lines += [
@@ -52,10 +55,12 @@ def render_summary(document: dict[str, Any]) -> str:
         for (account, scenario, fixture), row in table.rows.items():
             labels = [_label(row[s]) if s in row else "·" for s in table.columns]
             lines.append(f"| {account} | {scenario} | {fixture} | " + " | ".join(labels) + " |")
-    if parity["differences"]:
-        lines += ["", "## Where the reference differs from pip", ""]
-        lines += [
-            f"- `{d['row']}` {d['aspect']}: pip `{d['pip']}`, reference `{d['reference']}`"
-            for d in parity["differences"]
-        ]
+    for p in parities:
+        if p["differences"]:
+            lines += ["", f"## Where the reference differs from {p['baseline']}", ""]
+            lines += [
+                f"- `{d['row']}` {d['aspect']}: {p['baseline']} `{d['baseline']}`, "
+                f"reference `{d['candidate']}`"
+                for d in p["differences"]
+            ]
     return "\n".join(lines) + "\n"

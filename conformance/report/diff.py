@@ -1,0 +1,163 @@
+"""Compare two matrix documents, wpt.fyi style: cells added, deleted, changed or unchanged, and versions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from conformance.report.document import SCHEMA, SCHEMA_VERSION
+from conformance.report.summary import GLYPHS
+
+SUPPORTED_VERSIONS = frozenset({SCHEMA_VERSION})
+
+
+class DocumentError(ValueError):
+    """A document this module cannot compare: another schema, or a version it does not know."""
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """A cell in one or both runs; a verdict of ``None`` means the cell is not in that run."""
+
+    id: str
+    old_verdict: str | None
+    new_verdict: str | None
+    reasons: list[str]  # the newer run's reasons, or the old run's for a deleted cell
+
+
+@dataclass(frozen=True)
+class VersionChange:
+    """An installer whose version is not the same in both runs (``None``: absent from that run)."""
+
+    installer: str
+    old: str | None
+    new: str | None
+
+
+@dataclass(frozen=True)
+class MatrixDiff:
+    """Every cell of two runs, classified, plus the installer versions that changed between them."""
+
+    old_run: dict[str, Any]
+    new_run: dict[str, Any]
+    added: list[CellChange] = field(default_factory=list)
+    deleted: list[CellChange] = field(default_factory=list)
+    changed: list[CellChange] = field(default_factory=list)
+    unchanged: list[CellChange] = field(default_factory=list)
+    versions: list[VersionChange] = field(default_factory=list)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.added or self.deleted or self.changed or self.versions)
+
+
+def _check(document: dict[str, Any], which: str) -> None:
+    schema = document.get("schema")
+    if schema != SCHEMA:
+        raise DocumentError(f"{which} document: schema is {schema!r}, not {SCHEMA!r}")
+    version = document.get("schema_version")
+    if version not in SUPPORTED_VERSIONS:
+        known = ", ".join(str(v) for v in sorted(SUPPORTED_VERSIONS))
+        raise DocumentError(
+            f"{which} document: schema_version {version!r} is not one this suite reads ({known})"
+        )
+
+
+def _cells(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {str(cell["id"]): cell for cell in document.get("cells", [])}
+
+
+def _versions(document: dict[str, Any]) -> dict[str, str]:
+    """The run's fetched installers, and each target's own pip (which the run metadata leaves out)."""
+    versions = {str(k): str(v) for k, v in document["run"].get("installers", {}).items()}
+    for cell in document.get("cells", []):
+        if cell["installer"] == "pip" and cell.get("installer_version"):
+            versions[f"pip ({cell['target']})"] = str(cell["installer_version"])
+    return versions
+
+
+def diff_documents(old: dict[str, Any], new: dict[str, Any]) -> MatrixDiff:
+    """Classify every cell id of either document, by whether it is in each and whether its verdict moved."""
+    _check(old, "old")
+    _check(new, "new")
+    before, after = _cells(old), _cells(new)
+    kinds: dict[str, list[CellChange]] = {"added": [], "deleted": [], "changed": [], "unchanged": []}
+    for cell_id in sorted(before.keys() | after.keys()):
+        was, now = before.get(cell_id), after.get(cell_id)
+        change = CellChange(
+            cell_id,
+            was["verdict"] if was else None,
+            now["verdict"] if now else None,
+            list((now or was or {}).get("reasons", [])),
+        )
+        if was is None:
+            kinds["added"].append(change)
+        elif now is None:
+            kinds["deleted"].append(change)
+        elif change.old_verdict != change.new_verdict:
+            kinds["changed"].append(change)
+        else:
+            kinds["unchanged"].append(change)
+    old_versions, new_versions = _versions(old), _versions(new)
+    versions = [
+        VersionChange(name, old_versions.get(name), new_versions.get(name))
+        for name in sorted(old_versions.keys() | new_versions.keys())
+        if old_versions.get(name) != new_versions.get(name)
+    ]
+    return MatrixDiff(old["run"], new["run"], **kinds, versions=versions)
+
+
+def _verdict(verdict: str | None) -> str:
+    return f"{GLYPHS.get(verdict, '?')} {verdict}" if verdict else "—"
+
+
+def _cell_text(text: str) -> str:
+    """Text safe inside a Markdown table cell: no pipe ends the cell, no newline ends the row."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+
+
+def _run_line(label: str, run: dict[str, Any]) -> str:
+    sha = (run.get("git_sha") or "?")[:10]
+    return (
+        f"- {label}: run `{run.get('id')}`, suite {run.get('suite_version')}, git `{sha}`, "
+        f"started {run.get('started')}"
+    )
+
+
+def render_diff_markdown(diff: MatrixDiff) -> str:
+    """Counts first, then the installer versions that moved, then one table row per changed cell."""
+    now_conforming = sum(c.new_verdict == "conforms" for c in diff.changed)
+    no_longer = sum(c.old_verdict == "conforms" for c in diff.changed)
+    lines = [
+        "# Matrix diff",
+        "",
+        _run_line("old", diff.old_run),
+        _run_line("new", diff.new_run),
+        "",
+        "| cells | count |",
+        "|---|---|",
+        f"| Added | {len(diff.added)} |",
+        f"| Deleted | {len(diff.deleted)} |",
+        f"| Changed | {len(diff.changed)} ({now_conforming} now conform, {no_longer} no longer conform) |",
+        f"| Unchanged | {len(diff.unchanged)} |",
+    ]
+    if diff.versions:
+        lines += ["", "## Installer versions", ""]
+        lines += [f"- {v.installer}: {v.old or '(absent)'} -> {v.new or '(absent)'}" for v in diff.versions]
+    sections = (
+        ("Changed cells", "new reasons", diff.changed),
+        ("Added cells", "reasons", diff.added),
+        ("Deleted cells", "reasons in the old run", diff.deleted),
+    )
+    for title, reasons, changes in sections:
+        if not changes:
+            continue
+        lines += ["", f"## {title}", "", f"| cell | verdict | {reasons} |", "|---|---|---|"]
+        lines += [
+            f"| `{c.id}` | {_verdict(c.old_verdict)} -> {_verdict(c.new_verdict)} "
+            f"| {_cell_text('; '.join(c.reasons))} |"
+            for c in changes
+        ]
+    if not diff.has_changes:
+        lines += ["", "No cell changed its verdict, and every installer version is the same."]
+    return "\n".join(lines) + "\n"
