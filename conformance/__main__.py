@@ -11,7 +11,8 @@ from pathlib import Path
 from conformance.catalogue.targets import TARGETS
 from conformance.engine import EngineUnavailable, ensure_engine
 from conformance.images import IMAGE_SOURCES, ImageBuildError, ensure_image, stale_images
-from conformance.report.diff import DocumentError, diff_documents, render_diff_markdown
+from conformance.report.diff import diff_documents, render_diff_markdown
+from conformance.report.document import DocumentError, check_document
 from conformance.report.write import write_reports
 from conformance.selection import SelectionError, parse_names
 from conformance.tools import ToolError, stage
@@ -41,6 +42,7 @@ def _prune(args: argparse.Namespace) -> int:
 
 def _render(args: argparse.Namespace) -> int:
     document = json.loads(Path(args.matrix).read_text(encoding="utf-8"))
+    check_document(document, args.matrix)
     for path in write_reports(document, Path(args.out or Path(args.matrix).parent)):
         print(f"wrote {path}")
     return 0

@@ -5,14 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from conformance.report.document import SCHEMA, SCHEMA_VERSION
+from conformance.report.document import check_document
 from conformance.report.summary import GLYPHS
-
-SUPPORTED_VERSIONS = frozenset({SCHEMA_VERSION})
-
-
-class DocumentError(ValueError):
-    """A document this module cannot compare: another schema, or a version it does not know."""
 
 
 @dataclass(frozen=True)
@@ -51,18 +45,6 @@ class MatrixDiff:
         return bool(self.added or self.deleted or self.changed or self.versions)
 
 
-def _check(document: dict[str, Any], which: str) -> None:
-    schema = document.get("schema")
-    if schema != SCHEMA:
-        raise DocumentError(f"{which} document: schema is {schema!r}, not {SCHEMA!r}")
-    version = document.get("schema_version")
-    if version not in SUPPORTED_VERSIONS:
-        known = ", ".join(str(v) for v in sorted(SUPPORTED_VERSIONS))
-        raise DocumentError(
-            f"{which} document: schema_version {version!r} is not one this suite reads ({known})"
-        )
-
-
 def _cells(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {str(cell["id"]): cell for cell in document.get("cells", [])}
 
@@ -78,8 +60,8 @@ def _versions(document: dict[str, Any]) -> dict[str, str]:
 
 def diff_documents(old: dict[str, Any], new: dict[str, Any]) -> MatrixDiff:
     """Classify every cell id of either document, by whether it is in each and whether its verdict moved."""
-    _check(old, "old")
-    _check(new, "new")
+    check_document(old, "old")
+    check_document(new, "new")
     before, after = _cells(old), _cells(new)
     kinds: dict[str, list[CellChange]] = {"added": [], "deleted": [], "changed": [], "unchanged": []}
     for cell_id in sorted(before.keys() | after.keys()):

@@ -16,7 +16,25 @@ from conformance.report.parity import parity
 from conformance.selection import Selection
 
 SCHEMA = "conformance-matrix"
-SCHEMA_VERSION = 1
+#: 2: ``parity`` became a list (against pip-latest and each target's own pip); cells gained ``environment``.
+SCHEMA_VERSION = 2
+
+
+class DocumentError(ValueError):
+    """A document this suite cannot read: another schema, or a version it does not know."""
+
+
+def check_document(document: dict[str, Any], which: str = "the") -> None:
+    """Refuse a document of another schema or version, naming which document it is."""
+    schema = document.get("schema")
+    if schema != SCHEMA:
+        raise DocumentError(f"{which} document: schema is {schema!r}, not {SCHEMA!r}")
+    version = document.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise DocumentError(
+            f"{which} document: schema_version {version!r} is not the one this suite reads "
+            f"({SCHEMA_VERSION}); rerun the matrix to regenerate it"
+        )
 
 
 def _git_sha() -> str | None:

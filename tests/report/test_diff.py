@@ -7,13 +7,8 @@ import re
 
 import pytest
 
-from conformance.report.diff import (
-    CellChange,
-    DocumentError,
-    VersionChange,
-    diff_documents,
-    render_diff_markdown,
-)
+from conformance.report.diff import CellChange, VersionChange, diff_documents, render_diff_markdown
+from conformance.report.document import SCHEMA_VERSION, DocumentError
 from tests.report.records import document, record
 
 PIP = "debian-bookworm/user/explicit-user-bsp/demo-pkg/pip"
@@ -100,8 +95,13 @@ def test_added_and_deleted_cells_are_listed() -> None:
     [
         ("schema", "something-else", "old document: schema is 'something-else', not 'conformance-matrix'"),
         ("schema", None, "schema is None"),
-        ("schema_version", 2, "old document: schema_version 2 is not one this suite reads (1)"),
-        ("schema_version", "1", "schema_version '1' is not one"),
+        (
+            "schema_version",
+            SCHEMA_VERSION + 1,
+            f"old document: schema_version {SCHEMA_VERSION + 1} is not the one this suite reads "
+            f"({SCHEMA_VERSION})",
+        ),
+        ("schema_version", str(SCHEMA_VERSION), f"schema_version '{SCHEMA_VERSION}' is not the one"),
     ],
 )
 def test_documents_of_another_schema_are_rejected(field: str, value: object, message: str) -> None:
