@@ -6,13 +6,14 @@ import argparse
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .. import __version__
-from .commands import InstallOptions, ask_proceed, run_install, run_list, run_uninstall
 from .config import ConfigError, environ_defaults
-from .environment import Environment, gather
 from .errors import ReferenceFailure
+
+if TYPE_CHECKING:
+    from .environment import Environment
 
 DESCRIPTION = """\
 The reference implementation of user-scheme installs: pip's decision rules (--user, --no-user,
@@ -132,6 +133,10 @@ def main(
     parser = build_parser()
     args = parser.parse_args(argv)
     _apply_environ(parser, args, environ)
+    # Only now: --version, --help and usage errors have exited without loading what commands need.
+    from .commands import InstallOptions, ask_proceed, run_install, run_list, run_uninstall
+    from .environment import gather
+
     try:
         env = gather(environ) if env is None else env
         if args.command == "install":

@@ -5,24 +5,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from packaging.requirements import InvalidRequirement as PackagingInvalidRequirement
-from packaging.requirements import Requirement
-from packaging.tags import sys_tags
-from packaging.utils import canonicalize_name
-
-from . import scheme
 from .decision import InstallRequest, check_uninstall_allowed, decide_install
-from .environment import Environment
-from .errors import InstallOSError, InvalidRequirement, ReferenceFailure, UninstallOSError, UnsupportedOption
-from .finder import Finder, scan_links
-from .install import install_wheel
-from .installed import find_installed
-from .listing import distributions, format_columns
-from .resolve import parse_requested, resolve
-from .uninstall import Stash, uninstall
-from .wheelfile import vet
+from .errors import InstallOSError, ReferenceFailure, UninstallOSError, UnsupportedOption
+
+if TYPE_CHECKING:
+    from .environment import Environment
+    from .uninstall import Stash
+
+# Each command imports what only it needs, and only once it needs it: installer, packaging and the
+# resolver make up most of the start-up time, and refusals, list and uninstall use little or none of them.
 
 
 @dataclass(frozen=True)
@@ -55,13 +48,19 @@ def run_install(options: InstallOptions, env: Environment, out: TextIO, err: Tex
             'You must give at least one requirement to install (see "pip help install")',
             "Name a project (with -f DIR holding its wheels) or the path of a .whl file.",
         )
+    from . import scheme
+    from .finder import Finder, scan_links
+    from .install import install_wheel
+    from .resolve import parse_requested, resolve
+    from .wheelfile import vet
+
     requested = [parse_requested(text) for text in options.requirements]
     if options.find_links:
         print(f"Looking in links: {', '.join(options.find_links)}", file=out)
     links, warnings = scan_links(options.find_links)
     for warning in warnings:
         print(f"WARNING: {warning}", file=err)
-    finder = Finder(links, list(sys_tags()), options.find_links)
+    finder = Finder(links, locations=options.find_links)
     plan = resolve(
         requested,
         finder=finder,
@@ -83,6 +82,8 @@ def run_install(options: InstallOptions, env: Environment, out: TextIO, err: Tex
         stash: Stash | None = None
         try:
             if item.replaces is not None:
+                from .uninstall import uninstall  # only an upgrade or reinstall removes a copy
+
                 print(f"  Attempting uninstall: {item.typed_name}", file=out)
                 stash = uninstall(item.replaces, env, out, indent="    ")
             install_wheel(
@@ -111,12 +112,13 @@ def run_uninstall(
     err: TextIO,
     ask: Callable[[list[str]], bool],
 ) -> int:
+    from packaging.utils import canonicalize_name
+
+    from .requirement import parse
+
     projects: dict[str, str] = {}
     for text in names:
-        try:
-            name = Requirement(text).name
-        except PackagingInvalidRequirement as exc:
-            raise InvalidRequirement(text, str(exc)) from None
+        name = parse(text).name
         projects.setdefault(canonicalize_name(name), name)
     if not projects:
         raise ReferenceFailure(
@@ -124,6 +126,9 @@ def run_uninstall(
             "Name the installed projects to remove.",
         )
     check_uninstall_allowed(break_system_packages, env)
+    from .installed import find_installed
+    from .uninstall import uninstall
+
     for name in projects.values():
         dist = find_installed(env.sys_path, name)
         if dist is None:
@@ -139,6 +144,8 @@ def run_uninstall(
 
 
 def run_list(*, user_only: bool, env: Environment, out: TextIO) -> int:
+    from .listing import distributions, format_columns
+
     for line in format_columns(distributions(env, user_only=user_only)):
         print(line, file=out)
     return 0

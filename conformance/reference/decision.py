@@ -11,8 +11,9 @@ from .errors import CommandError, ExternallyManaged, UserSiteDisabled, UserSiteI
 #: pip's INFO line (shown by default) when it falls back to the user scheme.
 FALLBACK_NOTICE = "Defaulting to user installation because normal site-packages is not writeable"
 
-# re.match at line start and case-sensitive, like pip: "= False" does not count as false.
-_INCLUDE_SYSTEM_SITE = re.compile(r"include-system-site-packages\s*=\s*(?P<value>true|false)")
+# re.match at line start and case-sensitive, like pip: "= False" does not count as false. A string,
+# compiled (and cached by re) on first use: only venvs read it.
+_INCLUDE_SYSTEM_SITE = r"include-system-site-packages\s*=\s*(?P<value>true|false)"
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ def virtualenv_no_global(env: Environment) -> bool:
         # pip warns that pyvenv.cfg is unreadable and assumes the global site is not visible.
         return True
     return any(
-        (m := _INCLUDE_SYSTEM_SITE.match(line)) is not None and m.group("value") == "false"
+        (m := re.match(_INCLUDE_SYSTEM_SITE, line)) is not None and m.group("value") == "false"
         for line in env.pyvenv_cfg.splitlines()
     )
 

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import configparser
 import contextlib
-import locale
 import os
-import random
 import site
 import sys
 import sysconfig
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
-
-from installer.utils import get_launcher_kind
 
 from . import scheme
 
@@ -69,6 +64,8 @@ def is_writable_dir(path: str, os_name: str) -> bool:
 
 def _test_writable_dir_win(path: str) -> bool:
     # os.access ignores Windows ACLs, so pip creates and removes a probe file instead.
+    import random  # only here, on Windows: not worth its start-up cost everywhere else
+
     alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
     for _ in range(10):
         name = "accesstest_deleteme_fishfingers_custard_" + "".join(random.choice(alphabet) for _ in range(6))
@@ -86,6 +83,8 @@ def _test_writable_dir_win(path: str) -> bool:
 
 
 def _marker_error_keys() -> Iterator[str]:
+    import locale  # like configparser: only where a marker exists, not at every start-up
+
     try:
         category = locale.LC_MESSAGES
     except AttributeError:
@@ -105,6 +104,8 @@ def read_marker(path: str, prefix: str) -> str | None:
     """The error text of a PEP 668 marker, chosen by locale as pip does; None when there is no marker."""
     if not os.path.isfile(path):
         return None
+    import configparser  # only where a marker exists, not at every start-up
+
     parser = configparser.ConfigParser(interpolation=None)
     with contextlib.suppress(OSError, UnicodeDecodeError, configparser.Error, KeyError):
         parser.read(path, encoding="utf-8")
@@ -129,6 +130,16 @@ def _preferred_user_scheme() -> str | None:
         return sysconfig.get_preferred_scheme("user")
     except (KeyError, ValueError):
         return None
+
+
+def _launcher_kind(os_name: str) -> str:
+    # installer's get_launcher_kind answers "posix" outside Windows without looking any further;
+    # importing installer for that alone would slow list and uninstall down by about a tenth.
+    if os_name != "nt":
+        return "posix"
+    from installer.utils import get_launcher_kind
+
+    return get_launcher_kind()
 
 
 def _search_path() -> tuple[str, ...]:
@@ -185,7 +196,7 @@ def gather(environ: Mapping[str, str] | None = None) -> Environment:
         default_lib_writable=False,
         marker_path="",
         marker_error=None,
-        launcher_kind=get_launcher_kind(),
+        launcher_kind=_launcher_kind(os.name),
         sys_path=_search_path(),
     )
     return with_probes(env)

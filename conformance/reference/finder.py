@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from packaging.requirements import Requirement
-from packaging.tags import Tag
 from packaging.utils import (
     BuildTag,
     InvalidWheelFilename,
@@ -15,9 +15,14 @@ from packaging.utils import (
     canonicalize_name,
     parse_wheel_filename,
 )
-from packaging.version import Version
 
 from .errors import UnsupportedWheel
+from .requirement import Bare
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
+    from packaging.tags import Tag
+    from packaging.version import Version
 
 #: pip's warning for a --find-links location that is neither a directory nor a file.
 IGNORED_LOCATION = "Location '{}' is ignored: it is either a non-existing path or lacks a specific scheme."
@@ -73,14 +78,21 @@ class Finder:
     """Candidates from the scanned links, ranked like pip: version, then tag priority, then build."""
 
     links: Sequence[WheelLink]
-    supported: Sequence[Tag]
+    supported: Sequence[Tag] | None = None  # None: this interpreter's sys_tags(), when first needed
     locations: tuple[str, ...] = ()  # the --find-links arguments, for messages
-    _priority: dict[Tag, int] = field(init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self._priority = {}
-        for index, tag in enumerate(self.supported):
-            self._priority.setdefault(tag, index)
+    @cached_property
+    def _priority(self) -> dict[Tag, int]:
+        # Computed on demand: a requirement already satisfied, or a wheel given by path, needs no tags.
+        supported = self.supported
+        if supported is None:
+            from packaging.tags import sys_tags  # packaging.utils imported the module already
+
+            supported = list(sys_tags())
+        priority: dict[Tag, int] = {}
+        for index, tag in enumerate(supported):
+            priority.setdefault(tag, index)
+        return priority
 
     def tag_priority(self, link: WheelLink) -> int | None:
         """Index of the wheel's best tag among the supported tags; None when none is supported."""
@@ -95,9 +107,13 @@ class Finder:
         compatible.sort(key=lambda pair: (pair[0].version, -pair[1], pair[0].build), reverse=True)
         return [link for link, _ in compatible]
 
-    def best(self, requirement: Requirement) -> WheelLink | None:
+    def best(self, requirement: Requirement | Bare) -> WheelLink | None:
         """The best wheel whose version the specifier allows (pre-releases only if nothing else fits)."""
         candidates = self.candidates(requirement.name)
+        if isinstance(requirement, Bare):
+            # An empty SpecifierSet's filter, without importing packaging.specifiers for it.
+            finals = (c for c in candidates if not c.version.is_prerelease)
+            return next(finals, candidates[0] if candidates else None)
         allowed = set(requirement.specifier.filter(c.version for c in candidates))
         return next((c for c in candidates if c.version in allowed), None)
 

@@ -9,7 +9,6 @@ import csv
 import hashlib
 import importlib.util
 import io
-import json
 import os
 import posixpath
 import sys
@@ -157,7 +156,9 @@ class PipLayoutDestination(SchemeDictionaryDestination):
 
 def direct_url(path: str) -> bytes:
     """pip's PEP 610 direct_url.json for a local wheel file: its sha256 and file: URL."""
-    import urllib.parse  # urllib.request costs about 30 ms to import; only wheel paths need it
+    # Imported here: only a wheel given by path needs them, and urllib.request alone costs about 30 ms.
+    import json
+    import urllib.parse
     import urllib.request
 
     with open(path, "rb") as f:

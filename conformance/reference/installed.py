@@ -6,13 +6,16 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from importlib.metadata import PathDistribution
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from packaging.utils import NormalizedName, canonicalize_name
 
 from . import scheme
-from .environment import Environment
+
+if TYPE_CHECKING:
+    from importlib.metadata import PathDistribution
+
+    from .environment import Environment
 
 _SUFFIXES = (".dist-info", ".egg-info")
 
@@ -27,6 +30,11 @@ class InstalledDist:
 
     @cached_property
     def _dist(self) -> PathDistribution:
+        # importlib.metadata costs more to import than a fresh install takes: only a copy that is
+        # already installed (satisfied, replaced, listed or uninstalled) has its metadata read.
+        from importlib.metadata import PathDistribution
+        from pathlib import Path
+
         return PathDistribution(Path(self.info_dir))
 
     @cached_property

@@ -12,16 +12,12 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-from packaging.requirements import InvalidRequirement as PackagingInvalidRequirement
-from packaging.requirements import Requirement
-from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from .environment import Environment
 from .errors import (
-    InvalidRequirement,
     NoPrecedence,
     RequirementNotFound,
     RequiresPython,
@@ -31,14 +27,20 @@ from .errors import (
 )
 from .finder import Finder, WheelLink, parse_link
 from .installed import InstalledDist, in_site_packages, in_usersite, iter_installed
+from .requirement import Bare, allows, parse
 from .wheelfile import WheelInfo, read_wheel
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
+
+    from .environment import Environment
 
 
 @dataclass(frozen=True)
 class Requested:
     """One command-line requirement: a project with a specifier, or a wheel file."""
 
-    requirement: Requirement
+    requirement: Requirement | Bare
     link: WheelLink | None = None  # set when a wheel file was named
 
 
@@ -79,17 +81,14 @@ def parse_requested(text: str) -> Requested:
         if not os.path.isfile(text):
             raise WheelNotFound(text)
         link = parse_link(text)
-        return Requested(Requirement(f"{link.name}=={link.version}"), link)
+        return Requested(parse(f"{link.name}=={link.version}"), link)
     if os.path.exists(text) and (os.sep in text or text.startswith(".")):
         raise UnsupportedOption(
             f"{text!r} is a source tree or archive, not a wheel",
             "The reference installer installs wheels only: build one first (python3 -m pip wheel .).",
         )
-    try:
-        requirement = Requirement(text)
-    except PackagingInvalidRequirement as exc:
-        raise InvalidRequirement(text, str(exc)) from None
-    if requirement.url:
+    requirement = parse(text)
+    if not isinstance(requirement, Bare) and requirement.url:
         raise UnsupportedOption(
             f"{text!r} is a direct URL requirement",
             "Pass the wheel's path instead, or put the wheel in a --find-links directory.",
@@ -102,10 +101,6 @@ def _version(text: str) -> Version | None:
         return Version(text)
     except InvalidVersion:
         return None
-
-
-def _allows(specifier: SpecifierSet, version: Version | None) -> bool:
-    return version is not None and specifier.contains(version, prereleases=True)
 
 
 def dist_to_uninstall(
@@ -146,7 +141,9 @@ class _Resolver:
     nodes: dict[NormalizedName, _Node] = field(default_factory=dict)
     causes: dict[NormalizedName, list[str]] = field(default_factory=dict)
     messages: list[str] = field(default_factory=list)
-    queue: deque[tuple[Requirement, bool, _Node | None, WheelLink | None]] = field(default_factory=deque)
+    queue: deque[tuple[Requirement | Bare, bool, _Node | None, WheelLink | None]] = field(
+        default_factory=deque
+    )
 
     def run(self, requested: Sequence[Requested]) -> Plan:
         self.queue.extend((r.requirement, True, None, r.link) for r in requested)
@@ -155,7 +152,9 @@ class _Resolver:
             self._visit(*self.queue.popleft())
         return Plan(tuple(self._order(roots)), tuple(self.messages))
 
-    def _visit(self, req: Requirement, requested: bool, parent: _Node | None, link: WheelLink | None) -> None:
+    def _visit(
+        self, req: Requirement | Bare, requested: bool, parent: _Node | None, link: WheelLink | None
+    ) -> None:
         canon = canonicalize_name(req.name)
         self.causes.setdefault(canon, []).append(
             f"The user requested {req}" if parent is None else f"{parent.label} depends on {req}"
@@ -165,9 +164,7 @@ class _Resolver:
             node = self.nodes[canon] = self._choose(canon, req, requested, parent, link)
             extras = {"", *req.extras}
         else:
-            if not _allows(req.specifier, node.version) or (
-                link is not None and link.version != node.version
-            ):
+            if not allows(req, node.version) or (link is not None and link.version != node.version):
                 wanting = str(req) if parent is None else f"{parent.name}=={parent.version}"
                 chosen = f"{node.name}=={node.version}"
                 raise ResolutionImpossible(wanting, chosen, self.causes[canon])
@@ -180,23 +177,28 @@ class _Resolver:
 
     def _enqueue_dependencies(self, node: _Node, extras: set[str]) -> None:
         for text in node.requires:
-            try:
-                dep = Requirement(text)
-            except PackagingInvalidRequirement as exc:
-                raise InvalidRequirement(text, f"{exc} (in the metadata of {node.label})") from None
-            if dep.marker is None or any(dep.marker.evaluate({"extra": e}) for e in extras):
+            dep = parse(text, f" (in the metadata of {node.label})")
+            marker = None if isinstance(dep, Bare) else dep.marker
+            if marker is None or any(marker.evaluate({"extra": e}) for e in extras):
                 node.deps.append(canonicalize_name(dep.name))
                 self.queue.append((dep, False, node, None))
 
-    def _combined(self, canon: NormalizedName, req: Requirement) -> Requirement:
-        # Merge the specifiers of every queued requirement for this project into one choice.
+    def _combined(self, canon: NormalizedName, req: Requirement | Bare) -> Requirement | Bare:
+        # Merge the specifiers of every queued requirement for this project into one choice. A bare
+        # name has none to add, and when every requirement is one, any version will do.
+        others = [
+            o for o, _, _, _ in self.queue if not isinstance(o, Bare) and canonicalize_name(o.name) == canon
+        ]
+        if isinstance(req, Bare) and not others:
+            return req
+        from packaging.requirements import Requirement  # already imported: some requirement is one
+
         combined = Requirement(str(req))
-        for other, _, _, _ in self.queue:
-            if canonicalize_name(other.name) == canon:
-                combined.specifier &= other.specifier
+        for other in others:
+            combined.specifier &= other.specifier
         return combined
 
-    def _satisfied(self, installed: InstalledDist, req: Requirement, parent: _Node | None) -> _Node:
+    def _satisfied(self, installed: InstalledDist, req: Requirement | Bare, parent: _Node | None) -> _Node:
         source = f" (from {parent.name})" if parent else ""
         self.messages.append(
             f"Requirement already satisfied: {req} in {display_path(installed.location)}{source} "
@@ -211,7 +213,7 @@ class _Resolver:
     def _choose(
         self,
         canon: NormalizedName,
-        req: Requirement,
+        req: Requirement | Bare,
         requested: bool,
         parent: _Node | None,
         link: WheelLink | None,
@@ -221,7 +223,7 @@ class _Resolver:
         direct = link is not None
         if link is None:
             version = _version(installed.version) if installed is not None else None
-            keep = installed if not self.force_reinstall and _allows(wanted.specifier, version) else None
+            keep = installed if not self.force_reinstall and allows(wanted, version) else None
             if keep is not None and not (self.upgrade and requested):
                 return self._satisfied(keep, req, parent)
             link = self.finder.best(wanted)
@@ -255,6 +257,8 @@ class _Resolver:
     def _check_requires_python(info: WheelInfo) -> None:
         if not info.requires_python:
             return
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet  # only for a Requires-Python
+
         try:
             specifier = SpecifierSet(info.requires_python)
         except InvalidSpecifier:

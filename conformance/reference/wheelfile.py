@@ -22,7 +22,8 @@ from .errors import InvalidWheel
 from .scheme import SCHEME_KEYS, Scheme
 
 # What distlib (and so pip) accepts as an entry point value: "module[:attr]" plus optional "[extras]".
-_ENTRY_POINT = re.compile(r"^(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+))?\s*(\[.*\])?\s*$")
+# A string, compiled (and cached by re) on first use: only wheels with entry points need it.
+_ENTRY_POINT = r"^(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+))?\s*(\[.*\])?\s*$"
 
 #: Errors a damaged archive raises while being read.
 _BROKEN_ARCHIVE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, UnicodeDecodeError, KeyError)
@@ -69,7 +70,7 @@ def _parse_entry_points(text: str, wheel: str) -> tuple[EntryPoint, ...]:
         if not parser.has_section(section):
             continue
         for name, value in parser.items(section):
-            match = _ENTRY_POINT.match(value)
+            match = re.match(_ENTRY_POINT, value)
             if match is None or match.group("attr") is None:
                 raise InvalidWheel(
                     wheel,

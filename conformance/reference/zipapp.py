@@ -147,8 +147,10 @@ def build_zipapp(dest: Path) -> Path:
             for name, content in entries():
                 info = zipfile.ZipInfo(name, date_time=EPOCH)
                 info.external_attr = (stat.S_IFREG | 0o644) << 16
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, content, compresslevel=9)
+                # Stored, not deflated: every run reads its modules from here, and inflating them costs
+                # more than the bigger file does.
+                info.compress_type = zipfile.ZIP_STORED
+                archive.writestr(info, content)
     os.chmod(partial, 0o755)
     partial.replace(dest)
     return dest

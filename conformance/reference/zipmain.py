@@ -8,23 +8,26 @@ version to zipimport. Stdlib only, Python 3.10+.
 
 from __future__ import annotations
 
-import importlib.abc
-import importlib.machinery
 import importlib.util
 import marshal
 import os
 import sys
 import zipimport
+from importlib.machinery import ModuleSpec  # runpy has imported it already
 from types import CodeType, ModuleType
 
 _HEADER = 16  # magic, flags, and the source hash of an unchecked hash-based pyc
 
 
-class BundledBytecode(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+# Not derived from importlib.abc's MetaPathFinder and Loader: importing importlib.abc pulls in
+# importlib.resources (pathlib, tempfile, typing, ...) before any command has started, and the import
+# system only calls the methods defined here.
+class BundledBytecode:
     """Find modules of the archive that have bytecode for this interpreter's cache tag."""
 
     def __init__(self, archive: str) -> None:
-        self.archive = archive
+        self.archive = os.path.abspath(archive)
+        # The path exactly as sys.path holds it: zipimport then reuses the directory it has already read.
         self.zip = zipimport.zipimporter(archive)
         self.tag = sys.implementation.cache_tag
         self.code: dict[str, CodeType] = {}
@@ -43,7 +46,7 @@ class BundledBytecode(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def find_spec(
         self, fullname: str, path: object = None, target: ModuleType | None = None
-    ) -> importlib.machinery.ModuleSpec | None:
+    ) -> ModuleSpec | None:
         base = fullname.replace(".", "/")
         for stem, is_package in ((f"{base}/__init__", True), (base, False)):
             code = self._bytecode(stem)
@@ -51,7 +54,13 @@ class BundledBytecode(importlib.abc.MetaPathFinder, importlib.abc.Loader):
                 continue
             self.code[fullname] = code
             origin = os.path.join(self.archive, *f"{stem}.py".split("/"))
-            spec = importlib.util.spec_from_loader(fullname, self, origin=origin, is_package=is_package)
+            # typeshed wants importlib.abc.Loader's deprecated load_module, which exec_module replaces.
+            spec = importlib.util.spec_from_loader(
+                fullname,
+                self,  # type: ignore[arg-type]
+                origin=origin,
+                is_package=is_package,
+            )
             if spec is None:
                 return None
             spec.has_location = True
@@ -60,7 +69,7 @@ class BundledBytecode(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             return spec
         return None
 
-    def create_module(self, spec: importlib.machinery.ModuleSpec) -> ModuleType | None:
+    def create_module(self, spec: ModuleSpec) -> ModuleType | None:
         return None
 
     def exec_module(self, module: ModuleType) -> None:
@@ -68,7 +77,7 @@ class BundledBytecode(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
 
 def main() -> int:
-    archive = os.path.dirname(os.path.abspath(__file__))
+    archive = os.path.dirname(__file__)
     if os.path.isfile(archive):
         sys.meta_path.insert(0, BundledBytecode(archive))
     from conformance.reference.cli import main as cli
