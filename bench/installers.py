@@ -1,4 +1,4 @@
-"""The same user install of the same fixture in the same target, by pip, uv (--prefix) and the reference.
+"""The same user install of the same fixture in the same target: pip, pip-latest, uv (--prefix), reference.
 
 Usage: python -m bench.installers [--target debian-bookworm] [--repeat 9] [--package demo-pkg]
 Each run gets a fresh container; the time is measured inside it, around the installer process only.
@@ -36,6 +36,10 @@ def commands(
         "pip --user": (
             ["python3", "-m", "pip", "install", "--user", *source],
             {**INSTALLERS["pip"].env, **bsp},
+        ),
+        "pip-latest --user": (
+            ["python3", tools["pip_latest"], "install", "--user", *source],
+            {**INSTALLERS["pip-latest"].env, **bsp},
         ),
         "uv --prefix <user base>": (
             [tools["uv"], "pip", "install", "--prefix", facts.user_base, *source],

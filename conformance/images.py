@@ -11,12 +11,15 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import docker
 import docker.errors
+from docker.models.containers import Container
 from filelock import FileLock
 
 from conformance.catalogue.accounts import ACCOUNTS
@@ -153,28 +156,34 @@ DEBIAN_FRONTEND=noninteractive apt-get -y -qq upgrade
 """
 
 
-def _finish_image(client: docker.DockerClient, base: str, tag: str, target: Target, log_path: Path) -> None:
-    """Add the update pockets and upgrade, create the accounts, drop apt's caches; commit as ``tag``."""
-    security = host_debian_mirror(pocket="-security") if target.distro == "debian" else None
-    script = f"{_POCKETS} {_accounts_script()} && apt-get clean && rm -rf /var/lib/apt/lists/*"
-    container = client.containers.run(
-        base,
-        ["/bin/sh", "-c", script],
-        environment={"SECURITY": security or ""},
-        network_mode="host",
-        detach=True,
-    )
+@contextmanager
+def _build_step(
+    client: docker.DockerClient, image: str, command: list[str], log_path: Path, what: str, **kwargs: Any
+) -> Iterator[Container]:
+    """Run a build command in a container on the host's network; yield it if it succeeded; remove it."""
+    container = client.containers.run(image, command, network_mode="host", detach=True, **kwargs)
     try:
         status = container.wait()
         with log_path.open("ab") as out:
             out.write(container.logs())
         if status.get("StatusCode") != 0:
-            raise ImageBuildError(f"Finishing {tag} failed:\n{_tail(log_path)}")
-        repository, _, version = tag.partition(":")
-        label = f"LABEL {LABEL_TARGET}={target.name} {LABEL_RECIPE}={version}"
-        container.commit(repository=repository, tag=version, changes=['CMD ["sleep", "infinity"]', label])
+            raise ImageBuildError(f"{what} failed:\n{_tail(log_path)}")
+        yield container
     finally:
         container.remove(force=True)
+
+
+def _finish_image(client: docker.DockerClient, base: str, tag: str, target: Target, log_path: Path) -> None:
+    """Add the update pockets and upgrade, create the accounts, drop apt's caches; commit as ``tag``."""
+    security = host_debian_mirror(pocket="-security") if target.distro == "debian" else None
+    script = f"{_POCKETS} {_accounts_script()} && apt-get clean && rm -rf /var/lib/apt/lists/*"
+    command = ["/bin/sh", "-c", script]
+    with _build_step(
+        client, base, command, log_path, f"Finishing {tag}", environment={"SECURITY": security or ""}
+    ) as done:
+        repository, _, version = tag.partition(":")
+        label = f"LABEL {LABEL_TARGET}={target.name} {LABEL_RECIPE}={version}"
+        done.commit(repository=repository, tag=version, changes=['CMD ["sleep", "infinity"]', label])
 
 
 def _import_rootfs(client: docker.DockerClient, rootfs: Path, tag: str, log_path: Path) -> None:
@@ -207,38 +216,28 @@ def _prepare_ubuntu_builder(client: docker.DockerClient, base: str, tag: str, lo
         "apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
         "apt-get install -y -qq debootstrap ubuntu-keyring"
     )
-    container = client.containers.run(base, ["/bin/sh", "-c", script], network_mode="host", detach=True)
-    try:
-        status = container.wait()
-        with log_path.open("ab") as out:
-            out.write(container.logs())
-        if status.get("StatusCode") != 0:
-            raise ImageBuildError(f"Preparing the Ubuntu builder failed:\n{_tail(log_path)}")
+    with _build_step(
+        client, base, ["/bin/sh", "-c", script], log_path, "Preparing the Ubuntu builder"
+    ) as done:
         repository, _, version = tag.partition(":")
-        container.commit(repository=repository, tag=version, changes=['CMD ["sleep", "infinity"]'])
-    finally:
-        container.remove(force=True)
+        done.commit(repository=repository, tag=version, changes=['CMD ["sleep", "infinity"]'])
 
 
 def _debootstrap_ubuntu(client: docker.DockerClient, target: Target, rootfs: Path, log_path: Path) -> None:
     builder = _ubuntu_builder(client, log_path)
     # debootstrap's own default Ubuntu mirror is used: no mirror is named in the suite.
-    container = client.containers.run(
+    volumes = {str(rootfs): {"bind": "/rootfs", "mode": "rw"}}
+    args = _debootstrap_args(target, "/rootfs")
+    with _build_step(
+        client,
         builder,
-        _debootstrap_args(target, "/rootfs"),
-        network_mode="host",
-        volumes={str(rootfs): {"bind": "/rootfs", "mode": "rw"}},
-        detach=True,
+        args,
+        log_path,
+        f"debootstrap of {target.suite}",
+        volumes=volumes,
         **_BUILDER_SECURITY,
-    )
-    try:
-        status = container.wait()
-        with log_path.open("ab") as out:
-            out.write(container.logs())
-    finally:
-        container.remove(force=True)
-    if status.get("StatusCode") != 0:
-        raise ImageBuildError(f"debootstrap of {target.suite} failed:\n{_tail(log_path)}")
+    ):
+        pass  # the rootfs is in the bind-mounted directory; nothing to keep from the container
 
 
 def _build_from_debootstrap(client: docker.DockerClient, target: Target, tag: str, log_path: Path) -> None:
