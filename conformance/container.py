@@ -90,6 +90,7 @@ class TargetContainer:
     ) -> None:
         if self.keep:
             log.warning("keeping container %s (--keep-containers)", self.id)
+            self._container.get_docker_client().client.close()
             return
         self._remove()
 

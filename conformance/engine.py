@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import time
 from pathlib import Path
@@ -17,17 +18,37 @@ from conformance.paths import cache_dir
 #: No bridge: containers get no network and the machine gets no private-range addresses.
 DOCKERD_ARGS = ("--bridge=none", "--iptables=false", "--ip6tables=false")
 _START_TIMEOUT_S = 60.0
+DEFAULT_HOST = "unix:///var/run/docker.sock"
 
 
 class EngineUnavailable(RuntimeError):
     """No Docker engine answers and none could be started here; the message says what to do."""
 
 
-def _ping() -> docker.DockerClient | None:
+def _socket_accepts(path: str) -> bool:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.settimeout(2)
+        try:
+            probe.connect(path)
+        except OSError:
+            return False
+    return True
+
+
+def engine_client() -> docker.DockerClient | None:
+    """A client of an engine that answers (the caller closes it), or None; never starts one."""
+    host = os.environ.get("DOCKER_HOST", DEFAULT_HOST)
+    # docker-py leaks the socket of a failed unix connect (a ResourceWarning later): look first.
+    if host.startswith("unix://") and not _socket_accepts(host.removeprefix("unix://")):
+        return None
     try:
         client = docker.from_env(timeout=120)
+    except docker.errors.DockerException:
+        return None
+    try:
         client.ping()
     except docker.errors.DockerException:
+        client.close()
         return None
     return client
 
@@ -70,16 +91,16 @@ def _start_dockerd(log_path: Path) -> None:
 
 def ensure_engine() -> docker.DockerClient:
     """Return a client of a running engine, starting Debian's ``docker.io`` if we are root on Debian."""
-    client = _ping()
+    client = engine_client()
     if client is not None:
         return client
     lock_dir = cache_dir() / "locks"
     lock_dir.mkdir(parents=True, exist_ok=True)
     with FileLock(str(lock_dir / "engine.lock")):
-        client = _ping()
+        client = engine_client()
         if client is not None:
             return client
-        where = os.environ.get("DOCKER_HOST", "unix:///var/run/docker.sock")
+        where = os.environ.get("DOCKER_HOST", DEFAULT_HOST)
         if not _is_debian_root():
             raise EngineUnavailable(
                 f"No Docker engine answers at {where}. Start one (for example "
@@ -92,7 +113,7 @@ def ensure_engine() -> docker.DockerClient:
         _start_dockerd(log_path)
         deadline = time.monotonic() + _START_TIMEOUT_S
         while time.monotonic() < deadline:
-            client = _ping()
+            client = engine_client()
             if client is not None:
                 return client
             time.sleep(0.5)

@@ -17,7 +17,7 @@ from conformance.catalogue.fixtures import FixtureError
 from conformance.catalogue.targets import TARGETS
 from conformance.cell import Cell, CellSpec, run_cell
 from conformance.container import TargetContainer, remove_run_containers, sweep_stale_containers
-from conformance.engine import ensure_engine
+from conformance.engine import engine_client, ensure_engine
 from conformance.expectations import Expectations
 from conformance.images import IMAGE_SOURCES, ImageSource, ensure_image
 from conformance.paths import EXPECTATIONS_DIR, reports_dir
@@ -131,12 +131,13 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         or run_id_key not in config.stash
     ):
         return
-    try:
-        client = docker.from_env(timeout=30)
-        client.ping()
-    except docker.errors.DockerException:
+    client = engine_client()
+    if client is None:
         return  # no engine was ever used: nothing to clean
-    remove_run_containers(client, config.stash[run_id_key])
+    try:
+        remove_run_containers(client, config.stash[run_id_key])
+    finally:
+        client.close()
 
 
 def expectations_dir(config: pytest.Config) -> Path:
