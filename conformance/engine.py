@@ -79,13 +79,14 @@ def ensure_host_packages(*commands_and_packages: tuple[str, str]) -> None:
 def _start_dockerd(log_path: Path) -> None:
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
-        # A new session so that the engine outlives this pytest process and its workers.
-        subprocess.Popen(
-            ["dockerd", *DOCKERD_ARGS],
+        # setsid --fork detaches the engine (it outlives this run and its workers) and returns at once,
+        # so no child is left running under this process.
+        subprocess.run(
+            ["setsid", "--fork", "dockerd", *DOCKERD_ARGS],
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
-            start_new_session=True,
+            check=True,
         )
 
 
