@@ -42,11 +42,6 @@ class CellSpec:
     def id(self) -> str:
         return "/".join((self.target, self.account, self.scenario, self.fixture, self.spelling))
 
-    @property
-    def row(self) -> str:
-        """The cell's row in the summary: everything but the spelling."""
-        return "/".join((self.account, self.scenario, self.fixture))
-
     def resolve_spelling(self) -> Spelling:
         intent = SCENARIOS[self.scenario].intent
         return next(s for s in SPELLINGS if s.name == self.spelling and s.intent == intent)
