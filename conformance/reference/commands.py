@@ -18,8 +18,10 @@ if TYPE_CHECKING:
 # resolver make up most of the start-up time, and refusals, list and uninstall use little or none of them.
 
 
-@dataclass(frozen=True)
+@dataclass
 class InstallOptions:
+    """What ``install`` was asked to do, as its command line says it."""
+
     requirements: tuple[str, ...]
     use_user_site: bool | None = None
     break_system_packages: bool = False
@@ -112,14 +114,13 @@ def run_uninstall(
     err: TextIO,
     ask: Callable[[list[str]], bool],
 ) -> int:
-    from packaging.utils import canonicalize_name
-
+    from .names import canonical_name
     from .requirement import parse
 
     projects: dict[str, str] = {}
     for text in names:
         name = parse(text).name
-        projects.setdefault(canonicalize_name(name), name)
+        projects.setdefault(canonical_name(name), name)
     if not projects:
         raise ReferenceFailure(
             'You must give at least one requirement to uninstall (see "pip help uninstall")',

@@ -16,7 +16,7 @@ FALLBACK_NOTICE = "Defaulting to user installation because normal site-packages 
 _INCLUDE_SYSTEM_SITE = r"include-system-site-packages\s*=\s*(?P<value>true|false)"
 
 
-@dataclass(frozen=True)
+@dataclass
 class InstallRequest:
     """The options that decide where an install goes."""
 
@@ -26,7 +26,7 @@ class InstallRequest:
     target: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class Decision:
     """The outcome: user scheme or not, and what pip would say about it."""
 

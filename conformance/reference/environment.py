@@ -20,7 +20,7 @@ DEFAULT_EXTERNALLY_MANAGED_ERROR = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class Environment:
     """Everything the decision, scheme and install logic needs to know about the interpreter."""
 

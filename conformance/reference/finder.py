@@ -8,49 +8,63 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from packaging.utils import (
-    BuildTag,
-    InvalidWheelFilename,
-    NormalizedName,
-    canonicalize_name,
-    parse_wheel_filename,
-)
-
 from .errors import UnsupportedWheel
+from .names import InvalidWheelName, WheelName, canonical_name, parse_wheel_name
 from .requirement import Bare
 
 if TYPE_CHECKING:
     from packaging.requirements import Requirement
     from packaging.tags import Tag
+    from packaging.utils import BuildTag, NormalizedName
     from packaging.version import Version
 
 #: pip's warning for a --find-links location that is neither a directory nor a file.
 IGNORED_LOCATION = "Location '{}' is ignored: it is either a non-existing path or lacks a specific scheme."
 
 
-@dataclass(frozen=True)
+@dataclass
 class WheelLink:
-    """A wheel file and what its name says about it."""
+    """A wheel file and what its name says about it, parsed by packaging only when first asked for."""
 
     path: str
-    name: NormalizedName
-    version: Version
-    build: BuildTag
-    tags: frozenset[Tag]
+    wheel: WheelName
+
+    @property
+    def name(self) -> NormalizedName:
+        return self.wheel.name
 
     @property
     def filename(self) -> str:
         return os.path.basename(self.path)
 
+    @cached_property
+    def version(self) -> Version:
+        from packaging.version import Version
+
+        return Version(self.wheel.version)
+
+    @cached_property
+    def build(self) -> BuildTag:
+        if not self.wheel.build:
+            return ()
+        from packaging.utils import parse_wheel_filename
+
+        return parse_wheel_filename(self.filename)[2]
+
+    @cached_property
+    def tags(self) -> frozenset[Tag]:
+        from packaging.tags import parse_tag
+
+        return parse_tag(self.wheel.tag)
+
 
 def parse_link(path: str) -> WheelLink:
-    """Read a wheel's name, version, build tag and tags from its file name."""
+    """A wheel file's link; UnsupportedWheel when its name is not a wheel file name."""
     filename = os.path.basename(path)
     try:
-        name, version, build, tags = parse_wheel_filename(filename)
-    except InvalidWheelFilename:
+        return WheelLink(path, parse_wheel_name(filename))
+    except InvalidWheelName:
         raise UnsupportedWheel(f"{filename} is not a valid wheel filename.") from None
-    return WheelLink(path, name, version, build, tags)
 
 
 def scan_links(locations: Iterable[str]) -> tuple[list[WheelLink], list[str]]:
@@ -86,7 +100,7 @@ class Finder:
         # Computed on demand: a requirement already satisfied, or a wheel given by path, needs no tags.
         supported = self.supported
         if supported is None:
-            from packaging.tags import sys_tags  # packaging.utils imported the module already
+            from packaging.tags import sys_tags
 
             supported = list(sys_tags())
         priority: dict[Tag, int] = {}
@@ -99,10 +113,19 @@ class Finder:
         ranks = [self._priority[t] for t in link.tags if t in self._priority]
         return min(ranks) if ranks else None
 
+    def supports(self, link: WheelLink) -> bool:
+        """Whether this interpreter (or the given supported tags) can install the wheel."""
+        if self.supported is None and link.wheel.surely_supported():
+            return True
+        return self.tag_priority(link) is not None
+
     def candidates(self, name: str) -> list[WheelLink]:
         """Compatible wheels of a project, best first."""
-        wanted = canonicalize_name(name)
-        ranked = [(link, self.tag_priority(link)) for link in self.links if link.name == wanted]
+        wanted = canonical_name(name)
+        matching = [link for link in self.links if link.name == wanted]
+        if len(matching) == 1 and self.supported is None and matching[0].wheel.surely_supported():
+            return matching  # one wheel, for any Python: nothing to rank, no tags computed
+        ranked = [(link, self.tag_priority(link)) for link in matching]
         compatible = [(link, rank) for link, rank in ranked if rank is not None]
         compatible.sort(key=lambda pair: (pair[0].version, -pair[1], pair[0].build), reverse=True)
         return [link for link, _ in compatible]
@@ -111,6 +134,8 @@ class Finder:
         """The best wheel whose version the specifier allows (pre-releases only if nothing else fits)."""
         candidates = self.candidates(requirement.name)
         if isinstance(requirement, Bare):
+            if len(candidates) <= 1:
+                return candidates[0] if candidates else None  # what the filter below gives, unparsed
             # An empty SpecifierSet's filter, without importing packaging.specifiers for it.
             finals = (c for c in candidates if not c.version.is_prerelease)
             return next(finals, candidates[0] if candidates else None)

@@ -8,19 +8,20 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from packaging.utils import NormalizedName, canonicalize_name
-
 from . import scheme
+from .names import canonical_name
 
 if TYPE_CHECKING:
     from importlib.metadata import PathDistribution
+
+    from packaging.utils import NormalizedName
 
     from .environment import Environment
 
 _SUFFIXES = (".dist-info", ".egg-info")
 
 
-@dataclass(frozen=True)
+@dataclass
 class InstalledDist:
     """One installed distribution: its metadata directory and the search-path entry holding it."""
 
@@ -65,7 +66,7 @@ class InstalledDist:
 def _project_of(entry: str) -> NormalizedName:
     # Metadata directory names carry a normalised project name before the first '-'.
     stem = entry.rsplit(".", 1)[0]
-    return canonicalize_name(stem.split("-", 1)[0])
+    return canonical_name(stem.split("-", 1)[0])
 
 
 def _scan(directory: str) -> Iterator[InstalledDist]:
@@ -92,7 +93,7 @@ def iter_installed(search_path: Iterable[str]) -> Iterator[InstalledDist]:
 
 def find_installed(search_path: Iterable[str], name: str) -> InstalledDist | None:
     """The copy of project ``name`` that ``import`` and pip would see first."""
-    wanted = canonicalize_name(name)
+    wanted = canonical_name(name)
     return next((d for d in iter_installed(search_path) if d.canonical == wanted), None)
 
 

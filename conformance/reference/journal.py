@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 
 
@@ -35,6 +34,8 @@ class Journal:
         if not os.path.lexists(path):
             return
         if self._backup_root is None:
+            import tempfile  # executed only when a file is replaced (the zipapp defers it)
+
             self._backup_root = tempfile.mkdtemp(prefix="reference-backup-")
         backup = os.path.join(self._backup_root, str(len(self.set_aside)))
         shutil.move(path, backup)

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 _BARE_NAME = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Bare:
     """A requirement that is only a project name: any version, no extras, no marker, no URL.
 

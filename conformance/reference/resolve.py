@@ -12,10 +12,8 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING
-
-from packaging.utils import NormalizedName, canonicalize_name
-from packaging.version import InvalidVersion, Version
 
 from .errors import (
     NoPrecedence,
@@ -23,20 +21,24 @@ from .errors import (
     RequiresPython,
     ResolutionImpossible,
     UnsupportedOption,
+    UnsupportedWheel,
     WheelNotFound,
 )
 from .finder import Finder, WheelLink, parse_link
 from .installed import InstalledDist, in_site_packages, in_usersite, iter_installed
+from .names import canonical_name
 from .requirement import Bare, allows, parse
 from .wheelfile import WheelInfo, read_wheel
 
 if TYPE_CHECKING:
     from packaging.requirements import Requirement
+    from packaging.utils import NormalizedName
+    from packaging.version import Version
 
     from .environment import Environment
 
 
-@dataclass(frozen=True)
+@dataclass
 class Requested:
     """One command-line requirement: a project with a specifier, or a wheel file."""
 
@@ -44,7 +46,7 @@ class Requested:
     link: WheelLink | None = None  # set when a wheel file was named
 
 
-@dataclass(frozen=True)
+@dataclass
 class Item:
     """A wheel to install, and the installed copy it replaces."""
 
@@ -55,8 +57,10 @@ class Item:
     replaces: InstalledDist | None
 
 
-@dataclass(frozen=True)
+@dataclass
 class Plan:
+    """The wheels to install, in order, and what pip would have printed while choosing them."""
+
     items: tuple[Item, ...]  # dependencies before their dependents
     messages: tuple[str, ...]  # pip's progress lines for stdout
 
@@ -97,6 +101,8 @@ def parse_requested(text: str) -> Requested:
 
 
 def _version(text: str) -> Version | None:
+    from packaging.version import InvalidVersion, Version
+
     try:
         return Version(text)
     except InvalidVersion:
@@ -118,12 +124,18 @@ def dist_to_uninstall(
 
 @dataclass
 class _Node:
+    """A project chosen for the plan (or kept as installed), and what it depends on."""
+
     name: str
-    version: Version | None
+    version_text: str  # as the metadata has it: parsed only if another requirement has to be checked
     requires: tuple[str, ...]
     item: Item | None  # None: satisfied by an installed copy
     deps: list[NormalizedName] = field(default_factory=list)
     extras: set[str] = field(default_factory=set)
+
+    @cached_property
+    def version(self) -> Version | None:
+        return _version(self.version_text)
 
     @property
     def label(self) -> str:
@@ -132,6 +144,8 @@ class _Node:
 
 @dataclass
 class _Resolver:
+    """One resolution: a breadth-first walk of the requirements, one choice per project."""
+
     finder: Finder
     env: Environment
     user: bool
@@ -147,7 +161,7 @@ class _Resolver:
 
     def run(self, requested: Sequence[Requested]) -> Plan:
         self.queue.extend((r.requirement, True, None, r.link) for r in requested)
-        roots = [canonicalize_name(r.requirement.name) for r in requested]
+        roots = [canonical_name(r.requirement.name) for r in requested]
         while self.queue:
             self._visit(*self.queue.popleft())
         return Plan(tuple(self._order(roots)), tuple(self.messages))
@@ -155,7 +169,7 @@ class _Resolver:
     def _visit(
         self, req: Requirement | Bare, requested: bool, parent: _Node | None, link: WheelLink | None
     ) -> None:
-        canon = canonicalize_name(req.name)
+        canon = canonical_name(req.name)
         self.causes.setdefault(canon, []).append(
             f"The user requested {req}" if parent is None else f"{parent.label} depends on {req}"
         )
@@ -180,14 +194,14 @@ class _Resolver:
             dep = parse(text, f" (in the metadata of {node.label})")
             marker = None if isinstance(dep, Bare) else dep.marker
             if marker is None or any(marker.evaluate({"extra": e}) for e in extras):
-                node.deps.append(canonicalize_name(dep.name))
+                node.deps.append(canonical_name(dep.name))
                 self.queue.append((dep, False, node, None))
 
     def _combined(self, canon: NormalizedName, req: Requirement | Bare) -> Requirement | Bare:
         # Merge the specifiers of every queued requirement for this project into one choice. A bare
         # name has none to add, and when every requirement is one, any version will do.
         others = [
-            o for o, _, _, _ in self.queue if not isinstance(o, Bare) and canonicalize_name(o.name) == canon
+            o for o, _, _, _ in self.queue if not isinstance(o, Bare) and canonical_name(o.name) == canon
         ]
         if isinstance(req, Bare) and not others:
             return req
@@ -208,7 +222,7 @@ class _Resolver:
 
     @staticmethod
     def _installed_node(installed: InstalledDist) -> _Node:
-        return _Node(installed.name, _version(installed.version), tuple(installed.requires), None)
+        return _Node(installed.name, installed.version, tuple(installed.requires), None)
 
     def _choose(
         self,
@@ -221,6 +235,8 @@ class _Resolver:
         installed = self.installed.get(canon)
         wanted = self._combined(canon, req)
         direct = link is not None
+        if link is not None and not self.finder.supports(link):
+            raise UnsupportedWheel(f"{link.filename} is not a supported wheel on this platform.")
         if link is None:
             version = _version(installed.version) if installed is not None else None
             keep = installed if not self.force_reinstall and allows(wanted, version) else None
@@ -251,7 +267,7 @@ class _Resolver:
         # pip names the headers directory after the requirement as typed; a wheel path has no typed
         # name, so the metadata Name is used.
         item = Item(info, info.name if direct else req.name, requested, direct, replaces)
-        return _Node(info.name, _version(info.version), info.requires_dist, item)
+        return _Node(info.name, info.version, info.requires_dist, item)
 
     @staticmethod
     def _check_requires_python(info: WheelInfo) -> None:

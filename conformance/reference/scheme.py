@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ntpath
 import posixpath
-import string
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
@@ -27,7 +27,7 @@ NO_USER_BASE_PLATFORMS = frozenset({"emscripten", "ios", "tvos", "vxworks", "was
 SCHEME_KEYS = ("purelib", "platlib", "headers", "scripts", "data")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Scheme:
     """Where each kind of wheel file goes."""
 
@@ -84,8 +84,9 @@ def compute_user_base(
 
 def template_names(templates: Iterable[str]) -> set[str]:
     """The ``{names}`` a set of sysconfig path templates refers to."""
-    formatter = string.Formatter()
-    return {field for template in templates for _, field, _, _ in formatter.parse(template) if field}
+    # sysconfig's templates hold bare {name} fields only (no specs, no nesting), so a pattern will do;
+    # string.Formatter would import string, whose Template class compiles a regex at import.
+    return {name for template in templates for name in re.findall(r"\{([^{}]*)\}", template) if name}
 
 
 def expand(

@@ -16,9 +16,9 @@ from email.parser import HeaderParser
 
 from installer.exceptions import InstallerError
 from installer.sources import WheelFile
-from packaging.utils import canonicalize_name, canonicalize_version
 
 from .errors import InvalidWheel
+from .names import canonical_name
 from .scheme import SCHEME_KEYS, Scheme
 
 # What distlib (and so pip) accepts as an entry point value: "module[:attr]" plus optional "[extras]".
@@ -29,7 +29,7 @@ _ENTRY_POINT = r"^(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+))?\s*(\[.*\])?\s*$"
 _BROKEN_ARCHIVE = (zipfile.BadZipFile, zlib.error, EOFError, OSError, UnicodeDecodeError, KeyError)
 
 
-@dataclass(frozen=True)
+@dataclass
 class EntryPoint:
     """A console or gui script to generate."""
 
@@ -39,7 +39,7 @@ class EntryPoint:
     gui: bool
 
 
-@dataclass(frozen=True)
+@dataclass
 class WheelInfo:
     """What the installer needs from a wheel's .dist-info."""
 
@@ -119,9 +119,9 @@ def read_wheel(path: str) -> WheelInfo:
     name, version = metadata.get("Name"), metadata.get("Version")
     if not name or not version:
         raise InvalidWheel(wheel, "METADATA lacks Name or Version")
-    if canonicalize_name(name) != canonicalize_name(source.distribution):
+    if canonical_name(name) != canonical_name(source.distribution):
         raise InvalidWheel(wheel, f"METADATA names {name!r}, the file name {source.distribution!r}")
-    if canonicalize_version(version) != canonicalize_version(source.version):
+    if version != source.version and not _same_version(version, source.version):
         raise InvalidWheel(wheel, f"METADATA has version {version!r}, the file name {source.version!r}")
     return WheelInfo(
         path=path,
@@ -210,3 +210,10 @@ def vet(info: WheelInfo, scheme: Scheme) -> None:
                 f"Invalid script entry point name {ep.name!r}: the script would be installed outside the "
                 f"scripts directory ({scheme.scripts}).",
             )
+
+
+def _same_version(a: str, b: str) -> bool:
+    # Equal texts need no parsing; anything else is compared as packaging normalises it.
+    from packaging.utils import canonicalize_version
+
+    return canonicalize_version(a) == canonicalize_version(b)

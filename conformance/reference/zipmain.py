@@ -1,9 +1,11 @@
-"""The zipapp's ``__main__``: load bundled bytecode for this Python, then run the reference CLI.
+"""The zipapp's ``__main__``: fast imports (bundled bytecode, deferred stdlib), then the reference CLI.
 
-zipimport compiles every module from source on each run (it cannot write a cache into the archive),
-which costs more than the install itself. The archive carries ``__pycache__/<module>.<cache_tag>.pyc``
-for the Pythons it was built with; this finder serves those, and leaves any other module or Python
-version to zipimport. Stdlib only, Python 3.10+.
+Imports are most of an install's time. zipimport compiles every module from source on each run (it
+cannot write a cache into the archive): the archive carries ``__pycache__/<module>.<cache_tag>.pyc``
+for the Pythons it was built with, served by one finder, which leaves any other module or Python
+version to zipimport. And installer, packaging and the stdlib modules they use import at module level
+many modules that an install never uses: a second finder gives those a lazy loader. Stdlib only,
+Python 3.10+.
 """
 
 from __future__ import annotations
@@ -13,10 +15,46 @@ import marshal
 import os
 import sys
 import zipimport
-from importlib.machinery import ModuleSpec  # runpy has imported it already
+from importlib.machinery import ModuleSpec, PathFinder, SourceFileLoader  # runpy has imported them
 from types import CodeType, ModuleType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 _HEADER = 16  # magic, flags, and the source hash of an unchecked hash-based pyc
+#: The top-level packages inside the archive (zipapp.py bundles exactly these).
+BUNDLED = ("conformance", "installer", "packaging")
+#: Standard-library modules imported on the way to an install (by installer, packaging, email,
+#: dataclasses, ...) whose contents a plain install never touches on at least one target Python: each
+#: is executed only when one of its attributes is first read. Chosen by tracing installs on the
+#: targets; a module that is touched after all simply loads then. Not threading, nor what it imports:
+#: LazyLoader itself uses it on 3.13.
+DEFERRED = frozenset(
+    {
+        "ast",  # inspect's
+        "bisect",  # random's
+        "calendar",  # email._parseaddr's
+        "copy",
+        "datetime",  # email.utils'
+        "dis",  # inspect's
+        "email.base64mime",  # email.charset's
+        "email.header",
+        "email.quoprimime",
+        "filecmp",  # compileall's
+        "inspect",  # dataclasses' (3.10, 3.11: only for a class without a docstring)
+        "ipaddress",  # urllib.parse's
+        "linecache",
+        "random",  # tempfile's
+        "shlex",  # installer.scripts'
+        "socket",  # email.utils'
+        "tempfile",  # importlib.resources'
+        "textwrap",  # traceback's
+        "token",
+        "tokenize",
+        "traceback",  # py_compile's
+    }
+)
 
 
 # Not derived from importlib.abc's MetaPathFinder and Loader: importing importlib.abc pulls in
@@ -47,6 +85,8 @@ class BundledBytecode:
     def find_spec(
         self, fullname: str, path: object = None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
+        if fullname.partition(".")[0] not in BUNDLED:
+            return None  # the stdlib's, without two failed lookups in the archive each
         base = fullname.replace(".", "/")
         for stem, is_package in ((f"{base}/__init__", True), (base, False)):
             code = self._bytecode(stem)
@@ -76,10 +116,31 @@ class BundledBytecode:
         exec(self.code.pop(module.__name__), module.__dict__)
 
 
-def main() -> int:
-    archive = os.path.dirname(__file__)
+class DeferredStdlib:
+    """Find the DEFERRED modules as the path finder does, and load them lazily."""
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if fullname not in DEFERRED:
+            return None
+        spec = PathFinder.find_spec(fullname, path, target)
+        # Source (or its cached bytecode) only: extension modules cannot be executed later.
+        if spec is not None and isinstance(spec.loader, SourceFileLoader):
+            spec.loader = importlib.util.LazyLoader(spec.loader)
+        return spec
+
+
+def install_finders(archive: str) -> None:
+    """Put the bundled-bytecode finder first, and the deferring one just before the path finder."""
     if os.path.isfile(archive):
         sys.meta_path.insert(0, BundledBytecode(archive))
+    if PathFinder in sys.meta_path:  # built-in and frozen modules are found before it, as ever
+        sys.meta_path.insert(sys.meta_path.index(PathFinder), DeferredStdlib())
+
+
+def main() -> int:
+    install_finders(os.path.dirname(__file__))
     from conformance.reference.cli import main as cli
 
     return cli()

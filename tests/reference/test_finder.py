@@ -10,6 +10,7 @@ from packaging.tags import Tag, sys_tags
 
 from conformance.reference.errors import UnsupportedWheel
 from conformance.reference.finder import IGNORED_LOCATION, Finder, parse_link, scan_links
+from conformance.reference.requirement import Bare
 
 from .wheelmaker import make_wheel
 
@@ -84,6 +85,20 @@ def test_tag_priority_of_unsupported_wheel(tmp_path: Path) -> None:
     link = parse_link(str(make_wheel(tmp_path, "p", tag="py3-none-any")))
     finder = Finder([link], [Tag("cp311", "cp311", "linux_x86_64")])
     assert finder.tag_priority(link) is None
+
+
+def test_supports_trusts_py3_none_any_only_for_this_interpreter(tmp_path: Path) -> None:
+    pure = parse_link(str(make_wheel(tmp_path, "p", tag="py3-none-any")))
+    other = parse_link(str(make_wheel(tmp_path, "q", tag="cp27-cp27mu-manylinux1_i686")))
+    assert Finder([pure, other]).supports(pure)
+    assert not Finder([pure, other]).supports(other)
+    assert not Finder([pure], [Tag("cp311", "cp311", "linux_x86_64")]).supports(pure)
+
+
+def test_one_pure_wheel_is_chosen_without_parsing_its_version(tmp_path: Path) -> None:
+    link = parse_link(str(make_wheel(tmp_path, "p", tag="py3-none-any")))
+    assert Finder([link]).best(Bare("p")) is link
+    assert "version" not in vars(link)  # the cached property was never computed
 
 
 def test_parse_link_rejects_bad_names() -> None:

@@ -15,11 +15,11 @@ from .support import PYTHONS, run
 
 #: Not needed to install a project by name with a bare requirement, no dependencies and nothing to replace.
 NOT_FOR_INSTALL = (
-    "packaging.requirements",  # a bare name is not parsed by packaging
-    "packaging.specifiers",  # nor compared with specifiers
-    "packaging.markers",
-    "packaging._parser",
-    "packaging._tokenizer",
+    # A bare name needs no requirement parser or specifiers, one plain py3-none-any wheel no version
+    # parsing or tags: packaging.tags alone (logging, platform, subprocess) outweighs the install.
+    "packaging",
+    "argparse",  # argv.py parses the command line
+    "logging",  # packaging.tags' only
     "importlib.metadata",  # only installed copies have their metadata read
     "json",  # only a wheel given by path gets a direct_url.json
     "urllib.request",

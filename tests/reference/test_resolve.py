@@ -21,6 +21,7 @@ from conformance.reference.errors import (
     RequiresPython,
     ResolutionImpossible,
     UnsupportedOption,
+    UnsupportedWheel,
     WheelNotFound,
 )
 from conformance.reference.finder import Finder, scan_links
@@ -205,6 +206,12 @@ def test_requires_python(make_env: MakeEnv, tmp_path: Path) -> None:
         RequiresPython, match=r"Package 'old' requires a different Python: [\d.]+ not in '<3'"
     ):
         plan(make_env(), links, "old")
+
+
+def test_a_wheel_path_for_another_platform_is_refused(make_env: MakeEnv, tmp_path: Path) -> None:
+    wheel = make_wheel(tmp_path, "plat", tag="cp27-cp27mu-manylinux1_i686", root_is_purelib=False)
+    with pytest.raises(UnsupportedWheel, match=re.escape(f"{wheel.name} is not a supported wheel on this")):
+        plan(make_env(), tmp_path, str(wheel))
 
 
 def test_no_precedence_over_a_venv_copy(make_env: MakeEnv, tmp_path: Path) -> None:

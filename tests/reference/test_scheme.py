@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ntpath
 import posixpath
+import string
 import subprocess
 import sys
 import sysconfig
@@ -315,6 +316,13 @@ def test_free_threaded_313_user_scheme(host_env: Environment) -> None:
 
 def test_template_names() -> None:
     assert scheme.template_names(["{a}/x/{b}", "{c}"]) == {"a", "b", "c"}
+
+
+def test_template_names_of_every_sysconfig_scheme_are_what_format_reads() -> None:
+    schemes = sysconfig.get_scheme_names()
+    templates = [t for name in schemes for t in sysconfig.get_paths(name, expand=False).values()]
+    fields = {f for t in templates for _, f, _, _ in string.Formatter().parse(t) if f}
+    assert scheme.template_names(templates) == fields
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,280 @@
+"""The command line's grammar: pip's options for each command, parsed with pip's (optparse's) wording.
+
+A small table-driven parser rather than argparse: importing argparse and building its parsers (with
+the gettext catalogue lookup that comes with them) took about 8 ms in the bookworm target, a tenth of a
+whole install. Like optparse, it takes options anywhere among the arguments, unique prefixes of long
+options, ``--opt=value``, clustered short options and ``--`` to end the options.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, TextIO
+
+from .. import __version__
+
+PROG = "reference"
+
+DESCRIPTION = """\
+The reference implementation of user-scheme installs: pip's decision rules (--user, --no-user,
+the fallback to the user scheme when site-packages is not writeable, refusals in a venv, with the
+user site disabled, or under a PEP 668 marker) applied to wheels, without network access.
+
+Honoured environment variables: PIP_USER, PIP_NO_USER and PIP_BREAK_SYSTEM_PACKAGES, with pip's
+boolean values (PIP_NO_USER=1 means a user install, as in pip). pip's configuration files
+(pip.conf, PIP_CONFIG_FILE) are NOT read.
+"""
+
+
+class UsageError(Exception):
+    """A command line that does not parse: reported with the usage line, exit status 2."""
+
+    def __init__(self, message: str, command: Command | None = None) -> None:
+        super().__init__(message)
+        self.command = command
+
+
+@dataclass
+class Option:
+    """One option: its spellings, where its value goes, and how."""
+
+    names: tuple[str, ...]  # "-f", "--find-links"
+    dest: str
+    action: str  # "true", "false", "store" or "append"
+    help: str
+    metavar: str = ""
+
+    @property
+    def takes_value(self) -> bool:
+        return self.action in ("store", "append")
+
+
+@dataclass
+class Command:
+    """A subcommand: its options, its positional arguments, and the values nothing set."""
+
+    name: str
+    summary: str
+    positional: str  # destination of the positional arguments
+    metavar: str
+    options: tuple[Option, ...]
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def usage(self) -> str:
+        return f"{PROG} {self.name} [options] {self.metavar}..."
+
+    def long(self, name: str) -> Option:
+        """The option spelt ``name`` or, like optparse, the only one ``name`` is a prefix of."""
+        spellings = {n: o for o in (HELP, *self.options) for n in o.names if n.startswith("--")}
+        if name in spellings:
+            return spellings[name]
+        matches = sorted(n for n in spellings if n.startswith(name))
+        if len(matches) == 1:
+            return spellings[matches[0]]
+        if matches:
+            raise UsageError(f"ambiguous option: {name} ({', '.join(matches)}?)", self)
+        raise UsageError(f"no such option: {name}", self)
+
+    def short(self, letter: str) -> Option:
+        for option in (HELP, *self.options):
+            if f"-{letter}" in option.names:
+                return option
+        raise UsageError(f"no such option: -{letter}", self)
+
+
+HELP = Option(("-h", "--help"), "help", "true", "show this help message and exit")
+_VERSION = Option(("--version",), "version", "true", "show the version and exit")
+_FIND_LINKS = "a directory of wheels (or a wheel file) to look in; repeatable"
+COMMANDS = {
+    "install": Command(
+        "install",
+        "install wheels (by name from -f DIR, or by path)",
+        "requirements",
+        "REQ",
+        (
+            # Not exclusive: as in pip, the last of --user/--no-user wins.
+            Option(("--user",), "use_user_site", "true", "install into the user scheme (site.USER_BASE)"),
+            Option(("--no-user",), "use_user_site", "false", "never install into the user scheme"),
+            Option(
+                ("--break-system-packages",),
+                "break_system_packages",
+                "true",
+                "install even under a PEP 668 EXTERNALLY-MANAGED marker",
+            ),
+            Option(
+                ("--no-index",), "no_index", "true", "accepted for pip compatibility: no index is ever read"
+            ),
+            Option(("-f", "--find-links"), "find_links", "append", _FIND_LINKS, "DIR"),
+            Option(
+                ("-U", "--upgrade"),
+                "upgrade",
+                "true",
+                "upgrade requested projects to the newest version found",
+            ),
+            Option(
+                ("--force-reinstall",),
+                "force_reinstall",
+                "true",
+                "reinstall every project even when it is already up to date",
+            ),
+            Option(("--no-compile",), "compile", "false", "do not write .pyc files"),
+            Option(
+                ("--prefix",),
+                "prefix",
+                "store",
+                "only checked against --user, as pip does; not carried out",
+                "DIR",
+            ),
+            Option(
+                ("-t", "--target"),
+                "target",
+                "store",
+                "only checked against --user, as pip does; not carried out",
+                "DIR",
+            ),
+        ),
+        {
+            "use_user_site": None,
+            "break_system_packages": None,
+            "no_index": False,
+            "find_links": [],
+            "upgrade": False,
+            "force_reinstall": False,
+            "compile": True,
+            "prefix": None,
+            "target": None,
+        },
+    ),
+    "uninstall": Command(
+        "uninstall",
+        "uninstall distributions",
+        "names",
+        "NAME",
+        (
+            Option(("-y", "--yes"), "yes", "true", "do not ask for confirmation"),
+            Option(
+                ("--break-system-packages",),
+                "break_system_packages",
+                "true",
+                "uninstall even under a PEP 668 EXTERNALLY-MANAGED marker",
+            ),
+        ),
+        {"yes": False, "break_system_packages": None},
+    ),
+    "list": Command(
+        "list",
+        "list installed distributions",
+        "names",
+        "",
+        (Option(("--user",), "user", "true", "only distributions in the user site"),),
+        {"user": None},
+    ),
+}
+
+
+def version() -> str:
+    return f"conformance-reference {__version__} (python {sys.version_info[0]}.{sys.version_info[1]})"
+
+
+def _option_lines(options: Sequence[Option]) -> list[str]:
+    lines = []
+    for option in options:
+        spelt = ", ".join(option.names) + (f" {option.metavar}" if option.metavar else "")
+        lines.append(f"  {spelt:<28}{option.help}" if len(spelt) < 28 else f"  {spelt}\n{'':30}{option.help}")
+    return lines
+
+
+def main_help() -> str:
+    commands = [f"  {c.name:<12}{c.summary}" for c in COMMANDS.values()]
+    options = _option_lines([HELP, _VERSION])
+    return "\n".join(
+        [
+            f"usage: {PROG} [-h] [--version] COMMAND ...",
+            "",
+            DESCRIPTION,
+            "commands:",
+            *commands,
+            "",
+            "options:",
+            *options,
+        ]
+    )
+
+
+def command_help(command: Command) -> str:
+    lines = [f"usage: {command.usage}", "", command.summary, "", "options:"]
+    return "\n".join(lines + _option_lines([HELP, *command.options]))
+
+
+def _global(argv: list[str], out: TextIO) -> None:
+    """Options before the command: only --help and --version, which print and exit."""
+    while argv and argv[0].startswith("-") and argv[0] != "-":
+        arg = argv.pop(0)
+        if arg in ("-h", "--help") or (len(arg) > 2 and "--help".startswith(arg)):
+            print(main_help(), file=out)
+            raise SystemExit(0)
+        if len(arg) > 2 and "--version".startswith(arg):
+            print(version(), file=out)
+            raise SystemExit(0)
+        raise UsageError(f"no such option: {arg}")
+
+
+def _apply(option: Option, value: str | None, values: dict[str, Any], command: Command, out: TextIO) -> None:
+    if option is HELP:
+        print(command_help(command), file=out)
+        raise SystemExit(0)
+    if option.action == "append":
+        values[option.dest] = [*values[option.dest], value]
+    else:
+        values[option.dest] = {"true": True, "false": False}.get(option.action, value)
+
+
+def parse(argv: Sequence[str], out: TextIO) -> tuple[Command, dict[str, Any]]:
+    """The command and its values (defaults for what is not given); UsageError, or SystemExit(0) for help."""
+    args = list(argv)
+    _global(args, out)
+    if not args:
+        raise UsageError(f"a command is required: {', '.join(COMMANDS)}")
+    name = args.pop(0)
+    command = COMMANDS.get(name)
+    if command is None:
+        raise UsageError(f'unknown command "{name}"')
+    values = dict(command.defaults)
+    positionals: list[str] = []
+    while args:
+        arg = args.pop(0)
+        if arg == "--":
+            positionals += args
+            break
+        if arg.startswith("--"):
+            spelt, has_value, value = arg.partition("=")
+            option = command.long(spelt)
+            if option.takes_value and not has_value:
+                if not args:
+                    raise UsageError(f"{spelt} option requires 1 argument", command)
+                value = args.pop(0)
+            elif has_value and not option.takes_value:
+                raise UsageError(f"{option.names[-1]} option does not take a value", command)
+            _apply(option, value, values, command, out)
+        elif arg.startswith("-") and arg != "-":
+            for index, letter in enumerate(arg[1:], start=2):
+                option = command.short(letter)
+                if not option.takes_value:
+                    _apply(option, None, values, command, out)
+                    continue
+                value = arg[index:]
+                if not value:
+                    if not args:
+                        raise UsageError(f"-{letter} option requires 1 argument", command)
+                    value = args.pop(0)
+                _apply(option, value, values, command, out)
+                break
+        else:
+            positionals.append(arg)
+    if positionals and not command.metavar:
+        raise UsageError(f"unexpected arguments: {' '.join(positionals)}", command)
+    values[command.positional] = positionals
+    return command, values
