@@ -83,7 +83,7 @@ def _test_writable_dir_win(path: str) -> bool:
 
 
 def _marker_error_keys() -> Iterator[str]:
-    import locale  # like configparser: only where a marker exists, not at every start-up
+    import locale  # only for a marker with translations, not at every start-up
 
     try:
         category = locale.LC_MESSAGES
@@ -110,7 +110,9 @@ def read_marker(path: str, prefix: str) -> str | None:
     with contextlib.suppress(OSError, UnicodeDecodeError, configparser.Error, KeyError):
         parser.read(path, encoding="utf-8")
         section = parser["externally-managed"]
-        for key in _marker_error_keys():
+        # The locale only matters to a marker with translated Error-<lang> keys: most have one Error.
+        translated = any(key.startswith("error-") for key in section)  # configparser lower-cases keys
+        for key in _marker_error_keys() if translated else ("Error",):
             if key in section:
                 return section[key]
     return DEFAULT_EXTERNALLY_MANAGED_ERROR.format(prefix=prefix)

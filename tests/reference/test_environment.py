@@ -108,6 +108,17 @@ def test_marker_localized_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     assert read_marker(str(marker), "/usr") == "deutsch"
 
 
+def test_marker_without_translations_needs_no_locale(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    marker = tmp_path / "EXTERNALLY-MANAGED"
+    marker.write_text("[externally-managed]\nError=english\n", encoding="utf-8")
+
+    def no_locale(category: int | None = None) -> tuple[str, str]:
+        raise AssertionError("the locale was looked up")
+
+    monkeypatch.setattr(locale, "getlocale", no_locale)
+    assert read_marker(str(marker), "/usr") == "english"
+
+
 @pytest.mark.parametrize(
     "content", ["", "[other]\nError=x\n", "not an ini file [[[\n", "[externally-managed]\n"]
 )
