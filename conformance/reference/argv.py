@@ -28,6 +28,10 @@ boolean values (PIP_NO_USER=1 means a user install, as in pip). pip's configurat
 """
 
 
+#: The usage line of the whole command line.
+USAGE = f"{PROG} [-h] [--version] COMMAND ..."
+
+
 class UsageError(Exception):
     """A command line that does not parse: reported with the usage line, exit status 2."""
 
@@ -67,22 +71,26 @@ class Command:
         return f"{PROG} {self.name} [options] {self.metavar}..."
 
     def long(self, name: str) -> Option:
-        """The option spelt ``name`` or, like optparse, the only one ``name`` is a prefix of."""
-        spellings = {n: o for o in (HELP, *self.options) for n in o.names if n.startswith("--")}
-        if name in spellings:
-            return spellings[name]
-        matches = sorted(n for n in spellings if n.startswith(name))
-        if len(matches) == 1:
-            return spellings[matches[0]]
-        if matches:
-            raise UsageError(f"ambiguous option: {name} ({', '.join(matches)}?)", self)
-        raise UsageError(f"no such option: {name}", self)
+        return find_long((HELP, *self.options), name, self)
 
     def short(self, letter: str) -> Option:
         for option in (HELP, *self.options):
             if f"-{letter}" in option.names:
                 return option
         raise UsageError(f"no such option: -{letter}", self)
+
+
+def find_long(options: Sequence[Option], name: str, command: Command | None) -> Option:
+    """The option spelt ``name`` or, like optparse, the only one ``name`` is a prefix of."""
+    spellings = {n: o for o in options for n in o.names if n.startswith("--")}
+    if name in spellings:
+        return spellings[name]
+    matches = sorted(n for n in spellings if n.startswith(name))
+    if len(matches) == 1:
+        return spellings[matches[0]]
+    if matches:
+        raise UsageError(f"ambiguous option: {name} ({', '.join(matches)}?)", command)
+    raise UsageError(f"no such option: {name}", command)
 
 
 HELP = Option(("-h", "--help"), "help", "true", "show this help message and exit")
@@ -192,7 +200,7 @@ def main_help() -> str:
     options = _option_lines([HELP, _VERSION])
     return "\n".join(
         [
-            f"usage: {PROG} [-h] [--version] COMMAND ...",
+            f"usage: {USAGE}",
             "",
             DESCRIPTION,
             "commands:",
@@ -213,13 +221,11 @@ def _global(argv: list[str], out: TextIO) -> None:
     """Options before the command: only --help and --version, which print and exit."""
     while argv and argv[0].startswith("-") and argv[0] != "-":
         arg = argv.pop(0)
-        if arg in ("-h", "--help") or (len(arg) > 2 and "--help".startswith(arg)):
-            print(main_help(), file=out)
-            raise SystemExit(0)
-        if len(arg) > 2 and "--version".startswith(arg):
-            print(version(), file=out)
-            raise SystemExit(0)
-        raise UsageError(f"no such option: {arg}")
+        if arg == "--" or (not arg.startswith("--") and arg != "-h"):
+            raise UsageError(f"no such option: {arg}")
+        option = HELP if arg == "-h" else find_long((HELP, _VERSION), arg, None)
+        print(main_help() if option is HELP else version(), file=out)
+        raise SystemExit(0)
 
 
 def _apply(option: Option, value: str | None, values: dict[str, Any], command: Command, out: TextIO) -> None:

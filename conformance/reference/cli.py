@@ -7,7 +7,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from .argv import UsageError, parse
+from .argv import PROG, USAGE, UsageError, parse
 from .config import ConfigError, environ_defaults
 from .errors import ReferenceFailure
 
@@ -16,9 +16,8 @@ if TYPE_CHECKING:
 
 
 def _usage_error(exc: UsageError, err: TextIO) -> SystemExit:
-    where = f"{exc.command.name}" if exc.command else ""
-    usage = exc.command.usage if exc.command else "reference [-h] [--version] COMMAND ..."
-    print(f"usage: {usage}\nreference{' ' + where if where else ''}: error: {exc}", file=err)
+    prog, usage = (f"{PROG} {exc.command.name}", exc.command.usage) if exc.command else (PROG, USAGE)
+    print(f"usage: {usage}\n{prog}: error: {exc}", file=err)
     return SystemExit(2)
 
 

@@ -123,8 +123,8 @@ class Finder:
         """Compatible wheels of a project, best first."""
         wanted = canonical_name(name)
         matching = [link for link in self.links if link.name == wanted]
-        if len(matching) == 1 and self.supported is None and matching[0].wheel.surely_supported():
-            return matching  # one wheel, for any Python: nothing to rank, no tags computed
+        if len(matching) == 1:
+            return matching if self.supports(matching[0]) else []  # nothing to rank
         ranked = [(link, self.tag_priority(link)) for link in matching]
         compatible = [(link, rank) for link, rank in ranked if rank is not None]
         compatible.sort(key=lambda pair: (pair[0].version, -pair[1], pair[0].build), reverse=True)
@@ -138,7 +138,7 @@ class Finder:
                 return candidates[0] if candidates else None  # what the filter below gives, unparsed
             # An empty SpecifierSet's filter, without importing packaging.specifiers for it.
             finals = (c for c in candidates if not c.version.is_prerelease)
-            return next(finals, candidates[0] if candidates else None)
+            return next(finals, candidates[0])
         allowed = set(requirement.specifier.filter(c.version for c in candidates))
         return next((c for c in candidates if c.version in allowed), None)
 
