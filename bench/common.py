@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 import docker
 
+from conformance.backend.container import TargetContainer, remove_run_containers
+from conformance.backend.engine import ensure_engine
+from conformance.backend.images import ensure_image
+from conformance.backend.staging import Toolset, stage
 from conformance.catalogue.targets import TARGETS
-from conformance.container import TargetContainer, remove_run_containers
-from conformance.engine import ensure_engine
-from conformance.images import ensure_image
-from conformance.tools import Toolset, stage
 
 
 @dataclass

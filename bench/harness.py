@@ -10,12 +10,13 @@ import argparse
 import time
 
 from bench.common import bench_session, median, print_table
+from conformance.backend.engine import ensure_engine
+from conformance.backend.images import ensure_image, image_tag
 from conformance.catalogue.installers import spellings_for
 from conformance.catalogue.scenarios import SCENARIOS
 from conformance.catalogue.targets import TARGETS
-from conformance.cell import CellSpec, run_cell
-from conformance.engine import ensure_engine
-from conformance.images import ensure_image, image_tag
+from conformance.matrix.cells import CellSpec
+from conformance.run.cell import run_cell
 
 SCENARIO = "explicit-user-bsp"
 

@@ -14,8 +14,8 @@ from bench.common import Bench, bench_session, print_table
 from conformance.catalogue.accounts import ACCOUNTS
 from conformance.catalogue.installers import INSTALLERS
 from conformance.catalogue.targets import TARGETS
-from conformance.facts import InterpreterFacts
-from conformance.observer import probe_facts
+from conformance.run.facts import InterpreterFacts
+from conformance.run.observe import probe_facts
 
 #: Times the wrapped command in the target, so docker exec's own latency is left out.
 _TIMER = (

@@ -8,14 +8,14 @@ import logging
 import sys
 from pathlib import Path
 
+from conformance.backend.engine import EngineUnavailable, ensure_engine
+from conformance.backend.images import IMAGE_SOURCES, ImageBuildError, ensure_image, stale_images
+from conformance.backend.staging import ToolError, stage
 from conformance.catalogue.targets import TARGETS
-from conformance.engine import EngineUnavailable, ensure_engine
-from conformance.images import IMAGE_SOURCES, ImageBuildError, ensure_image, stale_images
+from conformance.matrix.selection import SelectionError, parse_names
 from conformance.report.diff import diff_documents, render_diff_markdown
 from conformance.report.document import DocumentError, check_document
 from conformance.report.write import write_reports
-from conformance.selection import SelectionError, parse_names
-from conformance.tools import ToolError, stage
 
 
 def _prepare(args: argparse.Namespace) -> int:

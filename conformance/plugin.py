@@ -13,17 +13,18 @@ import docker
 import pytest
 from filelock import FileLock
 
+from conformance.backend.container import TargetContainer, remove_run_containers, sweep_stale_containers
+from conformance.backend.engine import engine_client, ensure_engine
+from conformance.backend.images import IMAGE_SOURCES, ImageSource, ensure_image
+from conformance.backend.staging import Toolset, stage
 from conformance.catalogue.fixtures import FixtureError
 from conformance.catalogue.targets import TARGETS
-from conformance.cell import Cell, CellSpec, run_cell
-from conformance.container import TargetContainer, remove_run_containers, sweep_stale_containers
-from conformance.engine import engine_client, ensure_engine
-from conformance.expectations import Expectations
-from conformance.images import IMAGE_SOURCES, ImageSource, ensure_image
+from conformance.matrix.cells import CellSpec
+from conformance.matrix.selection import Selection, SelectionError
 from conformance.paths import EXPECTATIONS_DIR, reports_dir
-from conformance.recorder import CELL_PROPERTY, MatrixCollector
-from conformance.selection import Selection, SelectionError
-from conformance.tools import Toolset, stage
+from conformance.record.expectations import Expectations
+from conformance.record.recorder import CELL_PROPERTY, MatrixCollector
+from conformance.run.cell import Cell, run_cell
 
 RUN_ID_KEY = "conformance_run_id"
 _SELECTORS = ("targets", "accounts", "scenarios", "fixtures", "installers", "spellings")

@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.cell import Cell, CellSpec
-from conformance.expectations import Expectations
+from conformance.matrix.cells import CellSpec
+from conformance.record.expectations import Expectations
+from conformance.run.cell import Cell
 
 
 def test_cell(

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from conformance import probe
-from conformance.facts import InterpreterFacts
+from conformance.run import probe
+from conformance.run.facts import InterpreterFacts
 
 pytest_plugins = ["pytester"]
 

@@ -7,8 +7,8 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 
+from conformance.backend.container import Change, ExecResult
 from conformance.catalogue.accounts import Account
-from conformance.container import Change, ExecResult
 
 
 class FakeContainer:

@@ -6,12 +6,13 @@ from collections.abc import Callable
 
 import pytest
 
+from conformance.backend.container import TargetContainer
+from conformance.backend.staging import Toolset
 from conformance.catalogue.installers import Installer, Spelling
 from conformance.catalogue.scenarios import Intent
-from conformance.cell import Cell, CellSpec, run_cell
-from conformance.container import TargetContainer
-from conformance.judge import BROKEN, CONFORMS, DAMAGES
-from conformance.tools import Toolset
+from conformance.judge.verdict import BROKEN, CONFORMS, DAMAGES
+from conformance.matrix.cells import CellSpec
+from conformance.run.cell import Cell, run_cell
 
 pytestmark = pytest.mark.docker
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conformance import test_matrix
-from conformance.tools import Toolset
+from conformance.backend.staging import Toolset
 
 MATRIX = str(Path(test_matrix.__file__))
 SMALL = [

@@ -10,10 +10,10 @@ from conformance import __version__
 from conformance.catalogue.installers import SPELLING_NAMES, SPELLINGS
 from conformance.catalogue.scenarios import SCENARIOS
 from conformance.catalogue.targets import TARGETS
-from conformance.judge import VERDICTS
+from conformance.judge.verdict import VERDICTS
+from conformance.matrix.selection import Selection
 from conformance.paths import PROJECT_ROOT
 from conformance.report.parity import parity
-from conformance.selection import Selection
 
 SCHEMA = "conformance-matrix"
 #: 2: ``parity`` became a list (against pip-latest and each target's own pip); cells gained ``environment``.

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from conformance.backend.wheels import build_wheelhouse
 from conformance.reference.environment import Environment, gather
 from conformance.reference.zipapp import build_zipapp
-from conformance.wheels import build_wheelhouse
 
 from .support import relocated_env
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.cell import Cell, CellSpec
-from conformance.intent import Expectation
-from conformance.judge import Judgement
-from conformance.observer import CommandRun, FileChange, ImportCheck, Observation, ScriptCheck
+from conformance.judge.intent import Expectation
+from conformance.judge.verdict import Judgement
+from conformance.matrix.cells import CellSpec
+from conformance.matrix.selection import Selection
 from conformance.report.document import build_document
-from conformance.selection import Selection
+from conformance.run.cell import Cell
+from conformance.run.observe import CommandRun, FileChange, ImportCheck, Observation, ScriptCheck
 
 _SITE_SLOTS = ["posix_user:platlib", "posix_user:purelib"]
 _VERSIONS = {"pip": "23.0.1", "pip-latest": "26.3", "uv": "0.13.9", "reference": "0.1.0"}

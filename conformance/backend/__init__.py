@@ -1,0 +1,1 @@
+"""Where cells run: the engine, target images, staged tools, and the target protocol containers implement."""

@@ -1,0 +1,162 @@
+"""One running target container: exec as an account, filesystem diff, and removal that always happens."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import TracebackType
+
+import docker
+import docker.errors
+from testcontainers.core.config import testcontainers_config
+from testcontainers.core.container import DockerContainer
+
+from conformance.backend.staging import MOUNT_POINT
+from conformance.catalogue.accounts import Account
+
+log = logging.getLogger(__name__)
+
+# Ryuk's image cannot be pulled here; containers are labelled and removed by this module instead.
+testcontainers_config.ryuk_disabled = True
+
+LABEL_RUN = "io.conformance.run"
+LABEL_PID = "io.conformance.pid"
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#: docker's ChangeType numbers.
+_KINDS = {0: "C", 1: "A", 2: "D"}
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    """What one command inside the container did."""
+
+    argv: tuple[str, ...]
+    exit_code: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+@dataclass(frozen=True, order=True)
+class Change:
+    """One entry of the container's filesystem diff against its image."""
+
+    path: str
+    kind: str  # "A" added, "C" changed, "D" deleted
+
+
+def account_env(account: Account, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """A login-like environment for ``account``: nothing from the host leaks in."""
+    env = {
+        "HOME": account.home,
+        "USER": account.name,
+        "LOGNAME": account.name,
+        "PATH": DEFAULT_PATH,
+    }
+    env.update(extra or {})
+    return env
+
+
+class TargetContainer:
+    """A container of a target image with the staged tools mounted read-only and no network."""
+
+    def __init__(self, image: str, stage_dir: str, run_id: str, *, keep: bool = False) -> None:
+        self.image = image
+        self.keep = keep
+        self._container = (
+            DockerContainer(image, command="sleep infinity")
+            .with_volume_mapping(stage_dir, MOUNT_POINT, "ro")
+            # One with_kwargs call: testcontainers replaces, not merges, these.
+            .with_kwargs(
+                network="none",
+                labels={LABEL_RUN: run_id, LABEL_PID: str(os.getpid())},
+            )
+        )
+
+    def __enter__(self) -> TargetContainer:
+        try:
+            self._container.start()
+        except BaseException:
+            self._remove()
+            raise
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if self.keep:
+            log.warning("keeping container %s (--keep-containers)", self.id)
+            self._container.get_docker_client().client.close()
+            return
+        self._remove()
+
+    def _remove(self) -> None:
+        with contextlib.suppress(docker.errors.NotFound):
+            self._container.stop(force=True, delete_volume=True)
+
+    @property
+    def id(self) -> str:
+        return str(self._container.get_wrapped_container().id)
+
+    def exec(
+        self,
+        argv: Sequence[str],
+        account: Account,
+        env: Mapping[str, str] | None = None,
+        workdir: str | None = None,
+    ) -> ExecResult:
+        """Run ``argv`` as ``account`` with a clean login-like environment plus ``env``."""
+        start = time.monotonic()
+        exit_code, (out, err) = self._container.get_wrapped_container().exec_run(
+            list(argv),
+            user=account.user_spec,
+            environment=account_env(account, env),
+            workdir=workdir or account.home,
+            demux=True,
+        )
+        return ExecResult(
+            tuple(argv),
+            int(exit_code),
+            (out or b"").decode("utf-8", "replace"),
+            (err or b"").decode("utf-8", "replace"),
+            time.monotonic() - start,
+        )
+
+    def diff(self) -> list[Change]:
+        """Every path added, changed or deleted in the container's own layer."""
+        changes = self._container.get_wrapped_container().diff() or []
+        return sorted(Change(c["Path"], _KINDS[c["Kind"]]) for c in changes)
+
+
+def remove_run_containers(client: docker.DockerClient, run_id: str) -> int:
+    """Remove every container this run started (the end-of-run safety net); returns how many."""
+    containers = client.containers.list(all=True, filters={"label": f"{LABEL_RUN}={run_id}"})
+    for container in containers:
+        container.remove(force=True, v=True)
+    return len(containers)
+
+
+def sweep_stale_containers(client: docker.DockerClient) -> int:
+    """Remove containers left by earlier runs whose controller process is gone."""
+    removed = 0
+    for container in client.containers.list(all=True, filters={"label": LABEL_RUN}):
+        pid = container.labels.get(LABEL_PID, "")
+        if pid.isdigit() and _alive(int(pid)):
+            continue
+        container.remove(force=True, v=True)
+        removed += 1
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

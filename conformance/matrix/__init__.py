@@ -1,0 +1,1 @@
+"""Cell coordinates and the run's selection of them."""

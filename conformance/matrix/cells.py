@@ -1,0 +1,40 @@
+"""Cell coordinates: every (target, account, scenario, fixture, spelling) of the catalogue, sorted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from conformance.catalogue.accounts import ACCOUNTS
+from conformance.catalogue.installers import SPELLINGS, Spelling, spellings_for
+from conformance.catalogue.scenarios import SCENARIOS
+
+
+@dataclass(frozen=True, order=True)
+class CellSpec:
+    """The coordinates of a cell."""
+
+    target: str
+    account: str
+    scenario: str
+    fixture: str
+    spelling: str
+
+    @property
+    def id(self) -> str:
+        return "/".join((self.target, self.account, self.scenario, self.fixture, self.spelling))
+
+    def resolve_spelling(self) -> Spelling:
+        intent = SCENARIOS[self.scenario].intent
+        return next(s for s in SPELLINGS if s.name == self.spelling and s.intent == intent)
+
+
+def all_specs(targets: list[str]) -> list[CellSpec]:
+    """Every cell of the catalogue for the given targets, in a stable order."""
+    specs = []
+    for target in targets:
+        for account in ACCOUNTS:
+            for scenario in SCENARIOS.values():
+                for fixture in scenario.fixtures:
+                    for spelling in spellings_for(scenario):
+                        specs.append(CellSpec(target, account, scenario.name, fixture, spelling.name))
+    return sorted(specs)

@@ -1,0 +1,74 @@
+"""Which cells a run covers: the catalogue filtered by the command-line selection, names checked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from conformance.catalogue.accounts import ACCOUNTS
+from conformance.catalogue.fixtures import matrix_fixtures
+from conformance.catalogue.installers import INSTALLERS, SPELLING_NAMES
+from conformance.catalogue.scenarios import SCENARIOS
+from conformance.catalogue.targets import TARGETS
+from conformance.matrix.cells import CellSpec, all_specs
+
+
+class SelectionError(ValueError):
+    """A selection names something the catalogue does not have; the message lists what it has."""
+
+
+def parse_names(option: str, value: str | None, valid: list[str]) -> list[str] | None:
+    """Split a comma-separated option value and check every name; ``None`` means "all"."""
+    if value is None or value.strip() in ("", "all"):
+        return None
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    unknown = [n for n in names if n not in valid]
+    if unknown:
+        raise SelectionError(
+            f"{option}: unknown {', '.join(repr(n) for n in unknown)}; valid names: {', '.join(valid)}"
+        )
+    return names
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The chosen names per dimension (``None``: everything)."""
+
+    targets: list[str] | None = None
+    accounts: list[str] | None = None
+    scenarios: list[str] | None = None
+    fixtures: list[str] | None = None
+    installers: list[str] | None = None
+    spellings: list[str] | None = None
+
+    @classmethod
+    def from_options(cls, get: dict[str, str | None]) -> Selection:
+        return cls(
+            targets=parse_names("--targets", get.get("targets"), list(TARGETS)),
+            accounts=parse_names("--accounts", get.get("accounts"), list(ACCOUNTS)),
+            scenarios=parse_names("--scenarios", get.get("scenarios"), list(SCENARIOS)),
+            fixtures=parse_names("--packages", get.get("fixtures"), list(matrix_fixtures())),
+            installers=parse_names("--installers", get.get("installers"), list(INSTALLERS)),
+            spellings=parse_names("--spellings", get.get("spellings"), list(SPELLING_NAMES)),
+        )
+
+    def cells(self) -> list[CellSpec]:
+        """The selected cells, sorted so that every xdist worker collects the same list."""
+
+        def keep(chosen: list[str] | None, name: str) -> bool:
+            return chosen is None or name in chosen
+
+        return [
+            spec
+            for spec in all_specs(self.targets or list(TARGETS))
+            if keep(self.accounts, spec.account)
+            and keep(self.scenarios, spec.scenario)
+            and keep(self.fixtures, spec.fixture)
+            and keep(self.installers, spec.resolve_spelling().installer.name)
+            and keep(self.spellings, spec.spelling)
+        ]
+
+    def as_dict(self) -> dict[str, list[str] | None]:
+        return {
+            k: getattr(self, k)
+            for k in ("targets", "accounts", "scenarios", "fixtures", "installers", "spellings")
+        }

@@ -1,0 +1,1 @@
+"""Record cells: the typed cell record, expectations, and the matrix assembled on the controller."""

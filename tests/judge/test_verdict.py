@@ -1,0 +1,204 @@
+"""Every verdict is reachable, from observations built on the layout sysconfig gives."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable
+
+import pytest
+
+from conformance.catalogue.fixtures import all_fixtures, closure
+from conformance.judge.intent import Expectation
+from conformance.judge.layout import dist_layout
+from conformance.judge.verdict import (
+    BROKEN,
+    CONFORMS,
+    DAMAGES,
+    DIFFERS,
+    REFUSES,
+    judge_install,
+    judge_uninstall,
+)
+from conformance.run.facts import InterpreterFacts
+from conformance.run.observe import CommandRun, FileChange, ImportCheck, Observation, ScriptCheck
+from conformance.run.scheme_map import map_path
+
+FIXTURES = closure("demo-pkg")
+
+
+@pytest.fixture
+def facts(host_facts: InterpreterFacts, facts_with: Callable[..., InterpreterFacts]) -> InterpreterFacts:
+    return facts_with(host_facts, in_venv=False)
+
+
+def _run(exit_code: int = 0, error_class: str | None = None) -> CommandRun:
+    return CommandRun(["installer"], exit_code, 0.1, "", "", error_class, None)
+
+
+def _added(paths: list[str], facts: InterpreterFacts, change: str = "added") -> list[FileChange]:
+    return [FileChange(p, change, "file", map_path(p, facts)) for p in paths]
+
+
+def _pip_like(facts: InterpreterFacts, root: str | None = None) -> list[str]:
+    """What a correct user install adds; with ``root``, the same files moved below another directory."""
+    layout = dist_layout(all_fixtures()["demo-pkg"], facts, facts.preferred_user)
+    paths = [*layout.members, *layout.scripts.values(), posixpath.join(layout.dist_info_dir, "RECORD")]
+    if root is None:
+        return paths
+    return [posixpath.join(root, posixpath.relpath(p, facts.user_base)) for p in paths]
+
+
+def _works(imports: bool = True, script_exit: int = 0) -> tuple[list[ImportCheck], list[ScriptCheck]]:
+    return (
+        [ImportCheck("same", "user", imports, None, None if imports else "ModuleNotFoundError", "1.0")],
+        [ScriptCheck("demo-cli", "/x/demo-cli", "#!/usr/bin/python3", script_exit, "", True)],
+    )
+
+
+def _observe(
+    files: list[FileChange], run: CommandRun, imports: bool = True, script_exit: int = 0
+) -> Observation:
+    checks, scripts = _works(imports, script_exit)
+    return Observation(run, files, imports=checks, scripts=scripts)
+
+
+def _install_expectation(facts: InterpreterFacts) -> Expectation:
+    return Expectation("install", "explicit user install", scheme=facts.preferred_user)
+
+
+def test_correct_landing_conforms(facts: InterpreterFacts) -> None:
+    judgement = judge_install(
+        _install_expectation(facts), _observe(_added(_pip_like(facts), facts), _run()), FIXTURES, facts
+    )
+    assert judgement.verdict == CONFORMS
+    assert set(judgement.roles.values()) <= {"expected", "generated"}
+
+
+def test_landing_elsewhere_that_works_differs(facts: InterpreterFacts) -> None:
+    moved = _added(_pip_like(facts, root="/opt/elsewhere"), facts)
+    judgement = judge_install(_install_expectation(facts), _observe(moved, _run()), FIXTURES, facts)
+    assert judgement.verdict == DIFFERS
+    assert "misplaced" in judgement.roles.values()
+
+
+def test_a_stray_file_differs(facts: InterpreterFacts) -> None:
+    files = _added([*_pip_like(facts), posixpath.join(facts.user_base, ".lock")], facts)
+    judgement = judge_install(_install_expectation(facts), _observe(files, _run()), FIXTURES, facts)
+    assert judgement.verdict == DIFFERS
+    assert judgement.roles[posixpath.join(facts.user_base, ".lock")] == "stray"
+
+
+def test_state_files_are_listed_not_judged(facts: InterpreterFacts) -> None:
+    files = _added([*_pip_like(facts), "/tmp/uv-1234.lock"], facts)
+    judgement = judge_install(_install_expectation(facts), _observe(files, _run()), FIXTURES, facts)
+    assert (judgement.verdict, judgement.roles["/tmp/uv-1234.lock"]) == (CONFORMS, "state")
+
+
+def test_exit_zero_doing_nothing_is_broken(facts: InterpreterFacts) -> None:
+    judgement = judge_install(
+        _install_expectation(facts), _observe([], _run(), imports=False), FIXTURES, facts
+    )
+    assert judgement.verdict == BROKEN
+
+
+def test_not_importable_is_broken(facts: InterpreterFacts) -> None:
+    files = _added(_pip_like(facts), facts)
+    judgement = judge_install(
+        _install_expectation(facts), _observe(files, _run(), imports=False), FIXTURES, facts
+    )
+    assert judgement.verdict == BROKEN
+
+
+def test_script_that_fails_is_broken(facts: InterpreterFacts) -> None:
+    files = _added(_pip_like(facts), facts)
+    judgement = judge_install(
+        _install_expectation(facts), _observe(files, _run(), script_exit=1), FIXTURES, facts
+    )
+    assert judgement.verdict == BROKEN
+
+
+def test_partial_install_is_damage(facts: InterpreterFacts) -> None:
+    files = _added(_pip_like(facts)[:2], facts)
+    judgement = judge_install(_install_expectation(facts), _observe(files, _run()), FIXTURES, facts)
+    assert judgement.verdict == DAMAGES
+
+
+def test_failure_after_writing_is_damage(facts: InterpreterFacts) -> None:
+    files = _added(_pip_like(facts)[:1], facts)
+    judgement = judge_install(_install_expectation(facts), _observe(files, _run(1, "other")), FIXTURES, facts)
+    assert judgement.verdict == DAMAGES
+
+
+def test_changing_a_file_that_was_there_is_damage(facts: InterpreterFacts) -> None:
+    files = _added(_pip_like(facts), facts) + _added(["/etc/passwd"], facts, change="modified")
+    judgement = judge_install(_install_expectation(facts), _observe(files, _run()), FIXTURES, facts)
+    assert (judgement.verdict, judgement.roles["/etc/passwd"]) == (DAMAGES, "preexisting")
+
+
+def test_clean_failure_where_an_install_is_due_refuses(facts: InterpreterFacts) -> None:
+    judgement = judge_install(
+        _install_expectation(facts), _observe([], _run(2, "unsupported-option")), FIXTURES, facts
+    )
+    assert judgement.verdict == REFUSES
+
+
+def test_the_expected_refusal_conforms(facts: InterpreterFacts) -> None:
+    expectation = Expectation("refuse", "PEP 668", error_class="externally-managed")
+    judgement = judge_install(expectation, _observe([], _run(1, "externally-managed")), FIXTURES, facts)
+    assert judgement.verdict == CONFORMS
+
+
+def test_another_refusal_than_the_expected_one_refuses(facts: InterpreterFacts) -> None:
+    expectation = Expectation("refuse", "venv", error_class="venv-conflict")
+    judgement = judge_install(expectation, _observe([], _run(2, "unsupported-option")), FIXTURES, facts)
+    assert judgement.verdict == REFUSES
+
+
+def test_installing_where_pip_refuses_differs(facts: InterpreterFacts) -> None:
+    expectation = Expectation("refuse", "PEP 668", error_class="externally-managed")
+    judgement = judge_install(expectation, _observe(_added(_pip_like(facts), facts), _run()), FIXTURES, facts)
+    assert judgement.verdict == DIFFERS
+
+
+def _uninstall(
+    facts: InterpreterFacts, removed: list[str], run: CommandRun, extra: list[str] | None = None
+) -> Observation:
+    installed = _added(_pip_like(facts) + (extra or []), facts)
+    files = _added(removed, facts, change="deleted")
+    return Observation(run, files, setup=[_run()], installed=installed)
+
+
+def test_uninstall_removing_everything_conforms(facts: InterpreterFacts) -> None:
+    observation = _uninstall(facts, _pip_like(facts), _run())
+    assert judge_uninstall(observation, FIXTURES, facts).verdict == CONFORMS
+
+
+def test_uninstall_leaving_package_files_is_damage(facts: InterpreterFacts) -> None:
+    observation = _uninstall(facts, _pip_like(facts)[1:], _run())
+    assert judge_uninstall(observation, FIXTURES, facts).verdict == DAMAGES
+
+
+def test_uninstall_leaving_a_lock_file_differs(facts: InterpreterFacts) -> None:
+    lock = posixpath.join(facts.user_base, ".lock")
+    observation = _uninstall(facts, _pip_like(facts), _run(), extra=[lock])
+    assert judge_uninstall(observation, FIXTURES, facts).verdict == DIFFERS
+
+
+def test_uninstall_doing_nothing_is_broken(facts: InterpreterFacts) -> None:
+    assert judge_uninstall(_uninstall(facts, [], _run()), FIXTURES, facts).verdict == BROKEN
+
+
+def test_uninstall_removing_other_files_is_damage(facts: InterpreterFacts) -> None:
+    observation = _uninstall(facts, [*_pip_like(facts), "/etc/hostname"], _run())
+    assert judge_uninstall(observation, FIXTURES, facts).verdict == DAMAGES
+
+
+def test_uninstall_refusal_refuses(facts: InterpreterFacts) -> None:
+    assert (
+        judge_uninstall(_uninstall(facts, [], _run(2, "no-environment")), FIXTURES, facts).verdict == REFUSES
+    )
+
+
+def test_uninstall_after_a_failed_setup_refuses(facts: InterpreterFacts) -> None:
+    observation = Observation(_run(), [], setup=[_run(2, "unsupported-option")])
+    assert judge_uninstall(observation, FIXTURES, facts).verdict == REFUSES

@@ -1,0 +1,39 @@
+"""Selecting cells: filters per dimension, and a misspelt name lists the valid ones."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.catalogue.installers import spellings_for
+from conformance.catalogue.scenarios import SCENARIOS
+from conformance.matrix.selection import Selection, SelectionError
+
+
+def test_unknown_target_lists_valid_names() -> None:
+    with pytest.raises(
+        SelectionError, match=r"--targets: unknown 'debian-bookwrom'; valid names: debian-bookworm"
+    ):
+        Selection.from_options({"targets": "debian-bookwrom"})
+
+
+@pytest.mark.parametrize("option", ["accounts", "scenarios", "fixtures", "installers", "spellings"])
+def test_every_dimension_checks_names(option: str) -> None:
+    with pytest.raises(SelectionError, match="valid names"):
+        Selection.from_options({option: "nope"})
+
+
+def test_filters_combine() -> None:
+    cells = Selection.from_options(
+        {"targets": "ubuntu-noble", "accounts": "user", "scenarios": "explicit-user", "installers": "uv"}
+    ).cells()
+    assert cells
+    assert {(c.target, c.account, c.scenario) for c in cells} == {("ubuntu-noble", "user", "explicit-user")}
+    assert {c.spelling for c in cells} == {"uv-user", "uv-prefix", "uv-target"}
+
+
+def test_everything_is_every_scenario_fixture_and_spelling() -> None:
+    cells = Selection().cells()
+    per_target = sum(len(s.fixtures) * len(spellings_for(s)) for s in SCENARIOS.values()) * 2
+    assert len(cells) == 4 * per_target
+    assert cells == sorted(cells)
+    assert len({c.id for c in cells}) == len(cells)
