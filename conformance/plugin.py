@@ -22,9 +22,10 @@ from conformance.catalogue.targets import TARGETS
 from conformance.matrix.cells import CellSpec
 from conformance.matrix.selection import Selection, SelectionError
 from conformance.paths import EXPECTATIONS_DIR, reports_dir
+from conformance.record.cell import Cell
 from conformance.record.expectations import Expectations
 from conformance.record.recorder import CELL_PROPERTY, MatrixCollector
-from conformance.run.cell import Cell, run_cell
+from conformance.run.cell import run_cell
 
 RUN_ID_KEY = "conformance_run_id"
 _SELECTORS = ("targets", "accounts", "scenarios", "fixtures", "installers", "spellings")

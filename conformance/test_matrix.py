@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from conformance.matrix.cells import CellSpec
+from conformance.record.cell import Cell
 from conformance.record.expectations import Expectations
-from conformance.run.cell import Cell
 
 
 def test_cell(

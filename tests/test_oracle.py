@@ -12,7 +12,8 @@ from conformance.catalogue.installers import Installer, Spelling
 from conformance.catalogue.scenarios import Intent
 from conformance.judge.verdict import BROKEN, CONFORMS, DAMAGES
 from conformance.matrix.cells import CellSpec
-from conformance.run.cell import Cell, run_cell
+from conformance.record.cell import Cell
+from conformance.run.cell import run_cell
 
 pytestmark = pytest.mark.docker
 

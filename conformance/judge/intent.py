@@ -6,20 +6,9 @@ the matrix judges the reference instead of agreeing with it by construction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from conformance.catalogue.scenarios import Action, Intent, Scenario
+from conformance.record.cell import Expectation
 from conformance.run.facts import InterpreterFacts
-
-
-@dataclass(frozen=True)
-class Expectation:
-    """The outcome the intent calls for: an install into a named scheme, a removal, or a refusal."""
-
-    outcome: str  # "install", "uninstall" or "refuse"
-    reason: str
-    scheme: str | None = None
-    error_class: str | None = None
 
 
 def _refuse(error_class: str, reason: str) -> Expectation:

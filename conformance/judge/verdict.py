@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass, field
 
 from conformance.catalogue.fixtures import Fixture
-from conformance.judge.intent import Expectation
 from conformance.judge.layout import DistLayout, dist_layout
+from conformance.record.cell import Expectation, FileChange, Judgement, Observation
 from conformance.run.facts import InterpreterFacts
-from conformance.run.observe import FileChange, Observation
 
 CONFORMS, DIFFERS, BROKEN, REFUSES, DAMAGES = "conforms", "differs", "broken", "refuses", "damages"
 VERDICTS: dict[str, str] = {
@@ -21,16 +19,6 @@ VERDICTS: dict[str, str] = {
 }
 #: Installer state that is listed but not judged.
 _STATE_DIRS = ("/tmp", "/var/tmp", "/run", "/var/cache")
-
-
-@dataclass(frozen=True)
-class Judgement:
-    """The verdict, why, and the role of every file the command touched."""
-
-    verdict: str
-    reasons: list[str]
-    roles: dict[str, str] = field(default_factory=dict)
-    landing: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _is_state(change: FileChange, facts: InterpreterFacts) -> bool:

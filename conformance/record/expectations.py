@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conformance.judge.verdict import VERDICTS
 from conformance.matrix.cells import CellSpec
-from conformance.run.cell import Cell
+from conformance.record.cell import Cell
 
 _HEADER = (
     '# Recorded verdicts of the {target} cells: ["account/scenario/fixture"] spelling = verdict.\n'

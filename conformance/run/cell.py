@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, field
-from typing import Any
 
 from conformance.backend.container import TargetContainer
 from conformance.backend.staging import Toolset
@@ -12,63 +10,14 @@ from conformance.catalogue.accounts import ACCOUNTS
 from conformance.catalogue.fixtures import all_fixtures, closure
 from conformance.catalogue.installers import Spelling
 from conformance.catalogue.scenarios import SCENARIOS, Action
-from conformance.judge.intent import Expectation, expect
+from conformance.judge.intent import expect
 from conformance.judge.layout import dist_layout
-from conformance.judge.verdict import Judgement, judge_install, judge_uninstall
+from conformance.judge.verdict import judge_install, judge_uninstall
 from conformance.matrix.cells import CellSpec
+from conformance.record.cell import Cell, CommandRun, Observation
 from conformance.run.facts import InterpreterFacts
 from conformance.run.invocation import VENV_DIR, install_invocation, run, scenario_env, uninstall_invocation
-from conformance.run.observe import (
-    CommandRun,
-    Observation,
-    delta,
-    import_checks,
-    probe_facts,
-    script_checks,
-    snapshot,
-)
-
-
-@dataclass
-class Cell:
-    """A cell with its observation and verdict: one record of matrix.json."""
-
-    spec: CellSpec
-    installer: str
-    installer_version: str | None
-    command: list[str]
-    environment: dict[str, str]  # what the invocation adds to the account's login-like environment
-    facts: dict[str, object]
-    expectation: Expectation
-    observation: Observation
-    judgement: Judgement
-    seconds: float
-    expected_verdict: str | None = None
-    timing: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def verdict(self) -> str:
-        return self.judgement.verdict
-
-    def to_record(self) -> dict[str, Any]:
-        return {
-            "id": self.spec.id,
-            **asdict(self.spec),
-            "installer": self.installer,
-            "installer_version": self.installer_version,
-            "command": self.command,
-            "environment": self.environment,
-            "verdict": self.verdict,
-            "expected_verdict": self.expected_verdict,
-            "reasons": self.judgement.reasons,
-            "expectation": asdict(self.expectation),
-            "facts": self.facts,
-            "landing": self.judgement.landing,
-            "observation": asdict(self.observation),
-            "roles": self.judgement.roles,
-            "seconds": round(self.seconds, 3),
-            "timing": self.timing,
-        }
+from conformance.run.observe import command_run, delta, import_checks, probe_facts, script_checks, snapshot
 
 
 def installer_version(installer: str, toolset: Toolset, facts: InterpreterFacts) -> str | None:
@@ -97,7 +46,7 @@ def run_cell(
     setup: list[CommandRun] = []
     if scenario.venv:
         created = container.exec(["python3", "-m", "venv", f"{account.home}/{VENV_DIR}"], account)
-        setup.append(CommandRun.from_exec(created))
+        setup.append(command_run(created))
     facts = InterpreterFacts.from_probe(probe_facts(container, toolset.probe, account, env))
     expectation = expect(scenario, facts)
     fixtures = closure(fixture.name)
@@ -106,7 +55,7 @@ def run_cell(
     before = snapshot(container, toolset.probe, hash_baseline)
     installed = []
     if scenario.action == Action.UNINSTALL:
-        setup.append(CommandRun.from_exec(run(container, install, account)))
+        setup.append(command_run(run(container, install, account)))
         after_install = snapshot(container, toolset.probe, True)
         installed = delta(container, toolset.probe, before, after_install, facts)
         before = after_install
@@ -116,7 +65,7 @@ def run_cell(
     result = run(container, action, account)
     after = snapshot(container, toolset.probe, False)
     observation = Observation(
-        command=CommandRun.from_exec(result),
+        command=command_run(result),
         files=delta(container, toolset.probe, before, after, facts),
         setup=setup,
         installed=installed,

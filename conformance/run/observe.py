@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import shlex
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from conformance.backend.container import ExecResult, TargetContainer
 from conformance.catalogue.accounts import ACCOUNTS, Account, other_account
 from conformance.catalogue.fixtures import Fixture
+from conformance.record.cell import CommandRun, FileChange, ImportCheck, ScriptCheck
 from conformance.run.classify import classify, excerpt
 from conformance.run.facts import InterpreterFacts
 from conformance.run.scheme_map import map_path
@@ -28,80 +29,18 @@ class Snapshot:
     types: dict[str, str]
 
 
-@dataclass(frozen=True)
-class FileChange:
-    """One path the command added, modified or deleted, described and mapped to scheme slots."""
-
-    path: str
-    change: str  # "added", "modified" or "deleted"
-    type: str  # "file", "dir", "symlink", "missing", ...
-    slots: list[str]
-    mode: int | None = None
-    size: int | None = None
-    sha256: str | None = None
-    shebang: str | None = None
-
-
-@dataclass(frozen=True)
-class CommandRun:
-    """One command: what it was, how it ended, and the error it printed."""
-
-    argv: list[str]
-    exit_code: int
-    seconds: float
-    stdout: str
-    stderr: str
-    error_class: str | None
-    error_excerpt: str | None
-
-    @classmethod
-    def from_exec(cls, result: ExecResult) -> CommandRun:
-        failed = result.exit_code != 0
-        return cls(
-            list(result.argv),
-            result.exit_code,
-            round(result.seconds, 3),
-            result.stdout[-_TAIL_CHARS:],
-            result.stderr[-_TAIL_CHARS:],
-            classify(result.stdout, result.stderr) if failed else None,
-            excerpt(result.stdout, result.stderr) if failed else None,
-        )
-
-
-@dataclass(frozen=True)
-class ImportCheck:
-    """Whether the fixture imports, as whom and with which interpreter flags."""
-
-    who: str  # "same", "other" or "same -s"
-    account: str
-    ok: bool
-    file: str | None
-    error: str | None
-    metadata_version: str | None
-
-
-@dataclass(frozen=True)
-class ScriptCheck:
-    """A console script: where it is, its shebang, whether it runs and is on a login shell's PATH."""
-
-    name: str
-    path: str | None
-    shebang: str | None = None
-    exit_code: int | None = None
-    output: str | None = None
-    on_login_path: bool | None = None
-
-
-@dataclass
-class Observation:
-    """Everything observed in one cell."""
-
-    command: CommandRun
-    files: list[FileChange] = field(default_factory=list)
-    setup: list[CommandRun] = field(default_factory=list)
-    imports: list[ImportCheck] = field(default_factory=list)
-    scripts: list[ScriptCheck] = field(default_factory=list)
-    installed: list[FileChange] = field(default_factory=list)  # uninstall scenarios: what set-up added
+def command_run(result: ExecResult) -> CommandRun:
+    """What a command did, with its error classified when it failed."""
+    failed = result.exit_code != 0
+    return CommandRun(
+        list(result.argv),
+        result.exit_code,
+        round(result.seconds, 3),
+        result.stdout[-_TAIL_CHARS:],
+        result.stderr[-_TAIL_CHARS:],
+        classify(result.stdout, result.stderr) if failed else None,
+        excerpt(result.stdout, result.stderr) if failed else None,
+    )
 
 
 def probe(

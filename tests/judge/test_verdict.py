@@ -8,7 +8,6 @@ from collections.abc import Callable
 import pytest
 
 from conformance.catalogue.fixtures import all_fixtures, closure
-from conformance.judge.intent import Expectation
 from conformance.judge.layout import dist_layout
 from conformance.judge.verdict import (
     BROKEN,
@@ -19,8 +18,8 @@ from conformance.judge.verdict import (
     judge_install,
     judge_uninstall,
 )
+from conformance.record.cell import CommandRun, Expectation, FileChange, ImportCheck, Observation, ScriptCheck
 from conformance.run.facts import InterpreterFacts
-from conformance.run.observe import CommandRun, FileChange, ImportCheck, Observation, ScriptCheck
 from conformance.run.scheme_map import map_path
 
 FIXTURES = closure("demo-pkg")

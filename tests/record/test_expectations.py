@@ -7,12 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conformance.judge.intent import Expectation
-from conformance.judge.verdict import Judgement
 from conformance.matrix.cells import CellSpec
+from conformance.record.cell import Cell, CommandRun, Expectation, Judgement, Observation
 from conformance.record.expectations import ExpectationMismatch, Expectations
-from conformance.run.cell import Cell
-from conformance.run.observe import CommandRun, Observation
 
 SPEC = CellSpec("debian-bookworm", "user", "explicit-user", "demo-pkg", "uv-prefix")
 

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from conformance.judge.intent import Expectation
-from conformance.judge.verdict import Judgement
 from conformance.matrix.cells import CellSpec
 from conformance.matrix.selection import Selection
+from conformance.record.cell import (
+    Cell,
+    CommandRun,
+    Expectation,
+    FileChange,
+    ImportCheck,
+    Judgement,
+    Observation,
+    ScriptCheck,
+)
 from conformance.report.document import build_document
-from conformance.run.cell import Cell
-from conformance.run.observe import CommandRun, FileChange, ImportCheck, Observation, ScriptCheck
 
 _SITE_SLOTS = ["posix_user:platlib", "posix_user:purelib"]
 _VERSIONS = {"pip": "23.0.1", "pip-latest": "26.3", "uv": "0.13.9", "reference": "0.1.0"}

@@ -8,7 +8,7 @@ from typing import cast
 from conformance.backend.container import Change, TargetContainer
 from conformance.run import probe
 from conformance.run.facts import InterpreterFacts
-from conformance.run.observe import CommandRun, delta, snapshot
+from conformance.run.observe import delta, snapshot
 from tests.fakes import FakeContainer
 
 PROBE = probe.__file__
@@ -70,7 +70,8 @@ def test_directories_that_only_changed_are_not_listed(tmp_path: Path, host_facts
 
 def test_failed_commands_carry_an_error_class() -> None:
     from conformance.backend.container import ExecResult
+    from conformance.run.observe import command_run
 
-    run = CommandRun.from_exec(ExecResult(("pip",), 1, "", "ERROR: ... Permission denied: '/usr/local'", 0.5))
+    run = command_run(ExecResult(("pip",), 1, "", "ERROR: ... Permission denied: '/usr/local'", 0.5))
     assert (run.error_class, run.exit_code) == ("permission-denied", 1)
-    assert CommandRun.from_exec(ExecResult(("pip",), 0, "ok", "", 0.5)).error_class is None
+    assert command_run(ExecResult(("pip",), 0, "ok", "", 0.5)).error_class is None
