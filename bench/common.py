@@ -13,8 +13,10 @@ import docker
 from conformance.backend.container import TargetContainer, remove_run_containers
 from conformance.backend.engine import ensure_engine
 from conformance.backend.images import ensure_image
+from conformance.backend.pool import ContainerPool
 from conformance.backend.staging import Toolset, stage
 from conformance.catalogue.targets import TARGETS
+from conformance.run.observe import begin
 
 
 @dataclass
@@ -29,12 +31,16 @@ class Bench:
     def container(self) -> TargetContainer:
         return TargetContainer(self.image, self.toolset.root, self.run_id)
 
+    def pool(self) -> ContainerPool:
+        """Containers as the matrix gets them: started and snapshotted ahead, removed off the clock."""
+        return ContainerPool(self.toolset.root, self.run_id, begin)
+
 
 @contextmanager
 def bench_session(target: str) -> Iterator[Bench]:
     client = ensure_engine()
     image = ensure_image(client, TARGETS[target], "debootstrap").tag
-    session = Bench(client, image, stage({"uv": None, "pip": None}), f"bench-{uuid.uuid4().hex[:8]}")
+    session = Bench(client, image, stage({}), f"bench-{uuid.uuid4().hex[:8]}")
     try:
         yield session
     finally:

@@ -28,7 +28,7 @@ _TIMER = (
 def commands(
     bench: Bench, facts: InterpreterFacts, package: str
 ) -> dict[str, tuple[list[str], dict[str, str]]]:
-    tools = bench.toolset.placeholders()
+    tools = bench.toolset.placeholders
     source = ["--no-index", "--find-links", tools["wheelhouse"], package]
     # The PEP 668 override by environment, so that every installer takes the same path on every target.
     bsp = {"PIP_BREAK_SYSTEM_PACKAGES": "1", "UV_BREAK_SYSTEM_PACKAGES": "1"}
@@ -60,7 +60,7 @@ def main() -> None:
     user = ACCOUNTS["user"]
     with bench_session(args.target) as bench:
         with bench.container() as container:
-            facts = InterpreterFacts.from_probe(probe_facts(container, bench.toolset.probe, user, {}))
+            facts = probe_facts(container, user, {})
         runs = commands(bench, facts, args.package)
         times: dict[str, list[float]] = {name: [] for name in runs}
         for _ in range(args.repeat):
@@ -73,9 +73,8 @@ def main() -> None:
                 if result.exit_code != 0:
                     raise SystemExit(f"{name} failed: {result.stderr.strip()[-500:]}")
                 times[name].append(float(json.loads(result.stdout.strip().splitlines()[-1])))
-    versions = (
-        f"pip {facts.pip_version}, uv {bench.toolset.uv_version}, reference {bench.toolset.reference_version}"
-    )
+    staged = (f"{name} {version}" for name, version in bench.toolset.versions.items())
+    versions = ", ".join((f"pip {facts.pip_version}", *staged))
     print_table(
         f"user install of {args.package} in {args.target} as {user.name} ({versions})",
         times,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from pathlib import Path
@@ -13,8 +12,8 @@ from conformance.backend.images import IMAGE_SOURCES, ImageBuildError, ensure_im
 from conformance.backend.staging import ToolError, stage
 from conformance.catalogue.targets import TARGETS
 from conformance.matrix.selection import SelectionError, parse_names
+from conformance.record.document import DocumentError, load_document
 from conformance.report.diff import diff_documents, render_diff_markdown
-from conformance.report.document import DocumentError, check_document
 from conformance.report.write import write_reports
 
 
@@ -25,10 +24,9 @@ def _prepare(args: argparse.Namespace) -> int:
         built = ensure_image(client, TARGETS[name], args.image_source)
         state = "cached" if built.cached else f"built in {built.seconds:.0f} s"
         print(f"{name}: {built.tag} ({state})")
-    toolset = stage({"uv": args.uv_version, "pip": args.pip_latest_version})
-    print(
-        f"tools: uv {toolset.uv_version}, pip-latest {toolset.pip_latest_version}, staged in {toolset.root}"
-    )
+    toolset = stage({"uv": args.uv_version, "pip-latest": args.pip_latest_version})
+    versions = ", ".join(f"{name} {version}" for name, version in toolset.versions.items())
+    print(f"tools: {versions}, staged in {toolset.root}")
     return 0
 
 
@@ -41,15 +39,14 @@ def _prune(args: argparse.Namespace) -> int:
 
 
 def _render(args: argparse.Namespace) -> int:
-    document = json.loads(Path(args.matrix).read_text(encoding="utf-8"))
-    check_document(document, args.matrix)
+    document = load_document(Path(args.matrix))
     for path in write_reports(document, Path(args.out or Path(args.matrix).parent)):
         print(f"wrote {path}")
     return 0
 
 
 def _diff(args: argparse.Namespace) -> int:
-    old, new = (json.loads(Path(p).read_text(encoding="utf-8")) for p in (args.old, args.new))
+    old, new = (load_document(Path(p)) for p in (args.old, args.new))
     print(render_diff_markdown(diff_documents(old, new)), end="")
     return 0
 

@@ -13,11 +13,13 @@ import docker
 import pytest
 from filelock import FileLock
 
-from conformance.backend.container import TargetContainer, remove_run_containers, sweep_stale_containers
+from conformance.backend.container import remove_run_containers, sweep_stale_containers
 from conformance.backend.engine import engine_client, ensure_engine
 from conformance.backend.images import IMAGE_SOURCES, ImageSource, ensure_image
+from conformance.backend.pool import ContainerPool
 from conformance.backend.staging import Toolset, stage
 from conformance.catalogue.fixtures import FixtureError
+from conformance.catalogue.installers import INSTALLERS
 from conformance.catalogue.targets import TARGETS
 from conformance.matrix.cells import CellSpec
 from conformance.matrix.selection import Selection, SelectionError
@@ -26,6 +28,7 @@ from conformance.record.cell import Cell
 from conformance.record.expectations import Expectations
 from conformance.record.recorder import CELL_PROPERTY, MatrixCollector
 from conformance.run.cell import run_cell
+from conformance.run.observe import begin
 
 RUN_ID_KEY = "conformance_run_id"
 _SELECTORS = ("targets", "accounts", "scenarios", "fixtures", "installers", "spellings")
@@ -95,12 +98,20 @@ def pytest_configure(config: pytest.Config) -> None:
     except (SelectionError, FixtureError) as error:
         raise pytest.UsageError(str(error)) from error
     config.stash[selection_key] = selection
+    update = config.getoption("update_expectations")
+    chosen = config.getoption("expectations_dir")
+    if chosen and not update and not Path(chosen).is_dir():
+        # Otherwise every cell would fail on its own, as "nothing recorded".
+        raise pytest.UsageError(
+            f"--expectations-dir {chosen}: no such directory. Name a directory of recorded verdicts "
+            "(the default is conformance/expectations/), or add --update-expectations to record this run's "
+            "verdicts there."
+        )
     workerinput = getattr(config, "workerinput", None)
     config.stash[run_id_key] = workerinput[RUN_ID_KEY] if workerinput else uuid.uuid4().hex[:12]
     if workerinput is None:
         # Only the controller (or a run without xdist) assembles the matrix.
         out = Path(config.getoption("reports_dir") or reports_dir())
-        update = config.getoption("update_expectations")
         config.pluginmanager.register(
             MatrixCollector(
                 out, selection, config.stash[run_id_key], expectations_dir(config) if update else None
@@ -173,13 +184,12 @@ def docker_client(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> I
 
 
 def _requested_versions(config: pytest.Config) -> dict[str, str | None]:
+    """Versions to stage, by installer name: an exact option, else the recorded one (None: the newest)."""
     recorded: dict[str, str] = {}
     if config.getoption("installer_versions") == "recorded":
         recorded = Expectations.load(expectations_dir(config)).versions
-    return {
-        "uv": config.getoption("uv_version") or recorded.get("uv"),
-        "pip": config.getoption("pip_latest_version") or recorded.get("pip-latest"),
-    }
+    exact = {"uv": config.getoption("uv_version"), "pip-latest": config.getoption("pip_latest_version")}
+    return {name: exact.get(name) or recorded.get(name) for name, i in INSTALLERS.items() if i.fetched}
 
 
 @pytest.fixture(scope="session")
@@ -209,16 +219,28 @@ def target_images(pytestconfig: pytest.Config, docker_client: docker.DockerClien
     return image
 
 
+@pytest.fixture(scope="session")
+def container_pool(
+    pytestconfig: pytest.Config, toolset: Toolset, run_id: str, docker_client: docker.DockerClient
+) -> Iterator[ContainerPool]:
+    """This worker's containers: the next one starts and takes its first snapshot while a cell runs."""
+    keep = bool(pytestconfig.getoption("keep_containers"))
+    with ContainerPool(toolset.root, run_id, begin, keep=keep) as pool:
+        yield pool
+
+
 @pytest.fixture
 def cell_runner(
-    pytestconfig: pytest.Config, target_images: Callable[[str], str], toolset: Toolset, run_id: str
+    target_images: Callable[[str], str], toolset: Toolset, container_pool: ContainerPool
 ) -> Callable[[CellSpec], Cell]:
     """Run a cell in a fresh container of its target, removed afterwards."""
-    keep = bool(pytestconfig.getoption("keep_containers"))
 
     def execute(spec: CellSpec) -> Cell:
-        with TargetContainer(target_images(spec.target), toolset.root, run_id, keep=keep) as container:
+        container = container_pool.take(target_images(spec.target))
+        try:
             return run_cell(spec, container, toolset)
+        finally:
+            container_pool.release(container)
 
     return execute
 
@@ -233,7 +255,7 @@ def record_cell(record_property: Callable[[str, object], None]) -> Callable[[Cel
     """Attach a cell's record to the test report; the controller assembles the matrix from them."""
 
     def record(cell: Cell) -> None:
-        record_property(CELL_PROPERTY, json.dumps(cell.to_record(), sort_keys=True))
+        record_property(CELL_PROPERTY, json.dumps(cell.to_json(), sort_keys=True))
 
     return record
 

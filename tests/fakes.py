@@ -1,37 +1,51 @@
-"""A stand-in for a target container: scripted diffs, commands run on the host (for observer tests)."""
+"""A real fake of the backend protocol: commands run on this machine as this account, under a temp root."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-from conformance.backend.container import Change, ExecResult
+from conformance.backend.protocol import ExecResult
 from conformance.catalogue.accounts import Account
+from conformance.run import probe
 
 
-class FakeContainer:
-    """Returns the queued diffs in order; runs ``python3`` commands with this interpreter on the host."""
+@dataclass
+class LocalBackend:
+    """Watches ``root`` only; ``python3`` is this interpreter; every account is this process's own uid."""
 
-    def __init__(self, diffs: list[list[Change]]) -> None:
-        self.diffs = list(diffs)
-        self.commands: list[tuple[str, ...]] = []
+    root: Path
+    scratch: str
+    tools: str = str(Path(probe.__file__).parent)
+    closed: bool = False
 
-    def diff(self) -> list[Change]:
-        return self.diffs.pop(0)
+    @property
+    def identity(self) -> str:
+        return str(self.root)
 
-    def exec(
-        self,
-        argv: Sequence[str],
-        account: Account,
-        env: Mapping[str, str] | None = None,
-        workdir: str | None = None,
-    ) -> ExecResult:
-        self.commands.append(tuple(argv))
+    @property
+    def roots(self) -> tuple[str, ...]:
+        return (str(self.root),)
+
+    def exec(self, argv: Sequence[str], account: Account, env: Mapping[str, str] | None = None) -> ExecResult:
+        assert not self.closed, "exec after close"
         command = [sys.executable if argv[0] == "python3" else argv[0], *argv[1:]]
+        full_env = {"HOME": account.home, "PATH": os.environ.get("PATH", "/usr/bin:/bin"), **(env or {})}
         start = time.monotonic()
-        result = subprocess.run(command, capture_output=True, text=True, check=False)
+        result = subprocess.run(command, capture_output=True, text=True, env=full_env, check=False)
         return ExecResult(
             tuple(argv), result.returncode, result.stdout, result.stderr, time.monotonic() - start
         )
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def local_account(home: Path) -> Account:
+    """An account that is this process itself, with ``home`` as its home."""
+    return Account("local", os.geteuid(), os.getegid(), str(home))

@@ -6,20 +6,17 @@ from collections.abc import Callable
 
 import pytest
 
-from conformance.backend.container import TargetContainer
+from conformance.backend.pool import ContainerPool
 from conformance.backend.staging import Toolset
-from conformance.catalogue.installers import Installer, Spelling
+from conformance.catalogue.installers import BROKEN_INSTALLER, Spelling
 from conformance.catalogue.scenarios import Intent
-from conformance.judge.verdict import BROKEN, CONFORMS, DAMAGES
 from conformance.matrix.cells import CellSpec
 from conformance.record.cell import Cell
 from conformance.run.cell import run_cell
+from conformance.vocabulary import FileRole, Verdict
 
 pytestmark = pytest.mark.docker
 
-BROKEN_INSTALLER = Installer(
-    "broken", "a deliberately broken installer", ("--no-index", "--find-links", "{wheelhouse}")
-)
 #: A cell where pip installs into the user scheme for real, so a correct installer would conform.
 SPEC = CellSpec("debian-bookworm", "user", "explicit-user-bsp", "demo-pkg", "pip")
 
@@ -31,30 +28,33 @@ def _broken(script: str) -> Spelling:
 
 @pytest.fixture
 def run(
-    target_images: Callable[[str], str], toolset: Toolset, run_id: str
+    target_images: Callable[[str], str], toolset: Toolset, container_pool: ContainerPool
 ) -> Callable[[Spelling | None], Cell]:
     def execute(spelling: Spelling | None) -> Cell:
-        with TargetContainer(target_images(SPEC.target), toolset.root, run_id) as container:
+        container = container_pool.take(target_images(SPEC.target))
+        try:
             return run_cell(SPEC, container, toolset, spelling)
+        finally:
+            container_pool.release(container)
 
     return execute
 
 
 def test_pip_conforms_in_the_oracles_cell(run: Callable[[Spelling | None], Cell]) -> None:
     cell = run(None)
-    assert cell.verdict == CONFORMS, cell.judgement.reasons
+    assert cell.verdict == Verdict.CONFORMS, cell.judgement.reasons
 
 
 @pytest.mark.parametrize(
     ("script", "verdict", "reason"),
     [
-        ("writes_elsewhere", BROKEN, "does not import"),
-        ("partial_install", DAMAGES, "after writing"),
-        ("noop", BROKEN, "nothing of the package landed"),
+        ("writes_elsewhere", Verdict.BROKEN, "does not import"),
+        ("partial_install", Verdict.DAMAGES, "after writing"),
+        ("noop", Verdict.BROKEN, "nothing of the package landed"),
     ],
 )
 def test_broken_installers_are_flagged(
-    run: Callable[[Spelling | None], Cell], script: str, verdict: str, reason: str
+    run: Callable[[Spelling | None], Cell], script: str, verdict: Verdict, reason: str
 ) -> None:
     cell = run(_broken(script))
     assert cell.verdict == verdict, cell.judgement.reasons
@@ -63,7 +63,7 @@ def test_broken_installers_are_flagged(
 
 def test_writing_elsewhere_is_seen_in_the_filesystem_diff(run: Callable[[Spelling | None], Cell]) -> None:
     cell = run(_broken("writes_elsewhere"))
-    misplaced = [p for p, role in cell.judgement.roles.items() if role == "misplaced"]
+    misplaced = [p for p, role in cell.judgement.roles.items() if role == FileRole.MISPLACED]
     assert misplaced
     home = str(cell.facts["user_base"]).rsplit("/", 1)[0]
     assert all(p.startswith(f"{home}/elsewhere/") for p in misplaced)

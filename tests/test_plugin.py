@@ -25,7 +25,7 @@ SMALL = [
 
 def _versions(toolset: Toolset) -> list[str]:
     # The parent run's installers: child runs neither ask the index again nor drift to a newer release.
-    return ["--uv-version", toolset.uv_version, "--pip-latest-version", toolset.pip_latest_version]
+    return ["--uv-version", toolset.versions["uv"], "--pip-latest-version", toolset.versions["pip-latest"]]
 
 
 def test_a_misspelt_name_is_a_usage_error_listing_valid_names(pytester: pytest.Pytester) -> None:

@@ -1,4 +1,4 @@
-"""One running target container: exec as an account, filesystem diff, and removal that always happens."""
+"""The Docker backend: one target container, exec as an account, no network, removal that always happens."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import logging
 import os
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from types import TracebackType
 
 import docker
@@ -15,6 +14,7 @@ import docker.errors
 from testcontainers.core.config import testcontainers_config
 from testcontainers.core.container import DockerContainer
 
+from conformance.backend.protocol import ExecResult
 from conformance.backend.staging import MOUNT_POINT
 from conformance.catalogue.accounts import Account
 
@@ -26,27 +26,8 @@ testcontainers_config.ryuk_disabled = True
 LABEL_RUN = "io.conformance.run"
 LABEL_PID = "io.conformance.pid"
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-#: docker's ChangeType numbers.
-_KINDS = {0: "C", 1: "A", 2: "D"}
-
-
-@dataclass(frozen=True)
-class ExecResult:
-    """What one command inside the container did."""
-
-    argv: tuple[str, ...]
-    exit_code: int
-    stdout: str
-    stderr: str
-    seconds: float
-
-
-@dataclass(frozen=True, order=True)
-class Change:
-    """One entry of the container's filesystem diff against its image."""
-
-    path: str
-    kind: str  # "A" added, "C" changed, "D" deleted
+#: tmpfs in every container: outside the root filesystem that the probe walks.
+SCRATCH = "/dev/shm/conformance"
 
 
 def account_env(account: Account, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -64,8 +45,12 @@ def account_env(account: Account, extra: Mapping[str, str] | None = None) -> dic
 class TargetContainer:
     """A container of a target image with the staged tools mounted read-only and no network."""
 
+    tools = MOUNT_POINT
+    roots = ("/",)
+    scratch = SCRATCH
+
     def __init__(self, image: str, stage_dir: str, run_id: str, *, keep: bool = False) -> None:
-        self.image = image
+        self.image = self.identity = image
         self.keep = keep
         self._container = (
             DockerContainer(image, command="sleep infinity")
@@ -77,7 +62,8 @@ class TargetContainer:
             )
         )
 
-    def __enter__(self) -> TargetContainer:
+    def start(self) -> TargetContainer:
+        """Start the container; if starting fails half-way, remove what was created."""
         try:
             self._container.start()
         except BaseException:
@@ -85,9 +71,16 @@ class TargetContainer:
             raise
         return self
 
+    def __enter__(self) -> TargetContainer:
+        return self.start()
+
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove the container (or leave it, with --keep-containers, for the next run's sweep)."""
         if self.keep:
             log.warning("keeping container %s (--keep-containers)", self.id)
             self._container.get_docker_client().client.close()
@@ -107,7 +100,6 @@ class TargetContainer:
         argv: Sequence[str],
         account: Account,
         env: Mapping[str, str] | None = None,
-        workdir: str | None = None,
     ) -> ExecResult:
         """Run ``argv`` as ``account`` with a clean login-like environment plus ``env``."""
         start = time.monotonic()
@@ -115,7 +107,7 @@ class TargetContainer:
             list(argv),
             user=account.user_spec,
             environment=account_env(account, env),
-            workdir=workdir or account.home,
+            workdir=account.home,
             demux=True,
         )
         return ExecResult(
@@ -125,11 +117,6 @@ class TargetContainer:
             (err or b"").decode("utf-8", "replace"),
             time.monotonic() - start,
         )
-
-    def diff(self) -> list[Change]:
-        """Every path added, changed or deleted in the container's own layer."""
-        changes = self._container.get_wrapped_container().diff() or []
-        return sorted(Change(c["Path"], _KINDS[c["Kind"]]) for c in changes)
 
 
 def remove_run_containers(client: docker.DockerClient, run_id: str) -> int:

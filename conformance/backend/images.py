@@ -30,7 +30,7 @@ from conformance.paths import cache_dir
 log = logging.getLogger(__name__)
 
 #: Bump when the build steps below change in a way the recipe fields do not show.
-RECIPE_VERSION = 2
+RECIPE_VERSION = 3  # 3: each account's venv is made in the image
 ImageSource = Literal["debootstrap", "registry"]
 IMAGE_SOURCES: tuple[ImageSource, ...] = ("debootstrap", "registry")
 LABEL_TARGET = "io.conformance.target"
@@ -54,7 +54,8 @@ class BuiltImage:
 
 
 def _accounts_script() -> str:
-    """Shell that creates every non-root account, replacing a registry image's own uid-1000 login."""
+    """Shell that creates every non-root account (replacing a registry image's own uid-1000 login), then
+    each account's venv, owned by it: made once here, not in every venv cell."""
     steps = []
     for account in ACCOUNTS.values():
         if account.uid == 0:
@@ -64,6 +65,9 @@ def _accounts_script() -> str:
             f'if [ -n "$old" ]; then userdel -r "$old"; fi; '
             f"useradd --create-home --uid {account.uid} --user-group --shell /bin/sh {account.name}"
         )
+    for account in ACCOUNTS.values():
+        venv = f"python3 -m venv {shlex.quote(account.venv)}"
+        steps.append(venv if account.uid == 0 else f"runuser -u {account.name} -- {venv}")
     return " && ".join(steps)
 
 

@@ -13,21 +13,22 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from filelock import FileLock
 
 from conformance.backend.wheels import build_wheelhouse
+from conformance.catalogue.installers import Staging, known_installers
 from conformance.paths import BROKEN_INSTALLERS_DIR, cache_dir
+from conformance.reference import __version__ as reference_version
 from conformance.run import probe
 
 log = logging.getLogger(__name__)
 
 #: Where the staged directory is bind-mounted (read-only) in every container.
 MOUNT_POINT = "/opt/conformance"
-#: Installers fetched from the package index; ``None`` asks for the newest release.
-FETCHED = ("pip", "uv")
 
 
 class ToolError(RuntimeError):
@@ -36,26 +37,11 @@ class ToolError(RuntimeError):
 
 @dataclass(frozen=True)
 class Toolset:
-    """A staged directory and the versions of the installers in it."""
+    """A staged directory, the versions of the installers in it, and the placeholders naming its tools."""
 
     root: str  # host path, mounted at MOUNT_POINT
-    uv_version: str
-    pip_latest_version: str
-    reference_version: str
-
-    def placeholders(self) -> dict[str, str]:
-        """Paths of the tools as seen from inside a target."""
-        return {
-            "pip_latest": f"{MOUNT_POINT}/tools/pip-{self.pip_latest_version}-py3-none-any.whl/pip",
-            "uv": f"{MOUNT_POINT}/tools/uv",
-            "reference": f"{MOUNT_POINT}/tools/reference.pyz",
-            "wheelhouse": f"{MOUNT_POINT}/wheelhouse",
-            "broken": f"{MOUNT_POINT}/tools/broken",
-        }
-
-    @property
-    def probe(self) -> str:
-        return f"{MOUNT_POINT}/probe.py"
+    versions: dict[str, str]  # installer name -> version, for each installer whose staging resolves one
+    placeholders: dict[str, str]  # spelling placeholder -> path inside a target
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -63,6 +49,31 @@ class Toolset:
     @classmethod
     def from_json(cls, text: str) -> Toolset:
         return cls(**json.loads(text))
+
+
+@dataclass(frozen=True)
+class Staged:
+    """What a staging function put into the tools directory."""
+
+    path: str  # relative to the tools directory: what the installer's placeholder names
+    version: str | None  # None: no version to record
+
+
+#: A staging function: the catalogue's staging, the version asked for (None: the newest; only installers
+#: fetched from the index are asked for one), and the tools directory to write into.
+Stager = Callable[[Staging, str | None, Path], Staged]
+#: Staging functions by the name the catalogue's ``Staging.function`` gives.
+STAGERS: dict[str, Stager] = {}
+
+
+def stager(name: str) -> Callable[[Stager], Stager]:
+    """Register a staging function under ``name``."""
+
+    def register(function: Stager) -> Stager:
+        STAGERS[name] = function
+        return function
+
+    return register
 
 
 def _pip(*args: str) -> subprocess.CompletedProcess[str]:
@@ -73,26 +84,36 @@ def _pip(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def newest_version(project: str) -> str:
-    """The newest release of ``project`` on the configured index."""
+def _downloads() -> Path:
+    return cache_dir() / "downloads"
+
+
+def _version_key(text: str) -> tuple[int, ...]:
+    return tuple(int(p) if p.isdigit() else -1 for p in re.split(r"[.+-]", text))
+
+
+def _newest(project: str) -> str:
+    """The newest release of ``project`` on the configured index; offline, the newest one downloaded."""
     result = _pip("index", "versions", project)
     match = re.match(rf"{re.escape(project)} \(([^)]+)\)", result.stdout.strip())
-    if result.returncode != 0 or match is None:
+    if result.returncode == 0 and match is not None:
+        return match.group(1)
+    cached = sorted(_downloads().glob(f"{project}-*.whl"), key=lambda p: _version_key(p.name.split("-")[1]))
+    if not cached:
         raise ToolError(f"Could not find the newest {project} on the package index: {result.stderr.strip()}")
-    return match.group(1)
+    version = cached[-1].name.split("-")[1]
+    log.warning("index unreachable: using cached %s %s", project, version)
+    return version
 
 
-def _manylinux_platform() -> str:
-    return f"manylinux_2_17_{platform.machine()}"
-
-
-def _download(project: str, version: str, dest: Path) -> Path:
-    """Download one wheel of ``project==version`` into ``dest`` (cached across runs)."""
+def _download(project: str, version: str, platform_tag: str | None) -> Path:
+    """Download one wheel of ``project==version`` (cached across runs)."""
+    dest = _downloads()
     dest.mkdir(parents=True, exist_ok=True)
     found = sorted(dest.glob(f"{project}-{version}-*.whl"))
     if found:
         return found[0]
-    extra = ["--platform", _manylinux_platform()] if project == "uv" else []
+    extra = ["--platform", platform_tag] if platform_tag else []
     with tempfile.TemporaryDirectory(dir=dest) as tmp:
         result = _pip(
             "download", "--no-deps", "--only-binary", ":all:", *extra, f"{project}=={version}", "-d", tmp
@@ -105,30 +126,22 @@ def _download(project: str, version: str, dest: Path) -> Path:
     return target
 
 
-def resolve_versions(requested: dict[str, str | None]) -> dict[str, str]:
-    """Turn "newest" requests into exact versions, falling back to the newest cached one offline."""
-    resolved = {}
-    for project in FETCHED:
-        wanted = requested.get(project)
-        if wanted:
-            resolved[project] = wanted
-            continue
-        try:
-            resolved[project] = newest_version(project)
-        except ToolError:
-            cached = sorted(
-                (cache_dir() / "downloads").glob(f"{project}-*.whl"),
-                key=lambda p: _version_key(p.name.split("-")[1]),
-            )
-            if not cached:
-                raise
-            resolved[project] = cached[-1].name.split("-")[1]
-            log.warning("index unreachable: using cached %s %s", project, resolved[project])
-    return resolved
+def _fetch(staging: Staging, requested: str | None, platform_tag: str | None = None) -> tuple[Path, str]:
+    """A wheel of the staging's project at the version asked for (None: the newest), and that version."""
+    if staging.project is None:
+        raise ToolError(
+            f"staging function {staging.function} fetches a project, and the catalogue names none"
+        )
+    version = requested or _newest(staging.project)
+    return _download(staging.project, version, platform_tag), version
 
 
-def _version_key(text: str) -> tuple[int, ...]:
-    return tuple(int(p) if p.isdigit() else -1 for p in re.split(r"[.+-]", text))
+@stager("pypi-wheel")
+def _pypi_wheel(staging: Staging, requested: str | None, tools: Path) -> Staged:
+    """A pure-Python wheel, run from the wheel file itself as ``python <wheel>/<project>``."""
+    wheel, version = _fetch(staging, requested)
+    shutil.copy2(wheel, tools / wheel.name)
+    return Staged(f"{wheel.name}/{staging.project}", version)
 
 
 def _extract_uv(wheel: Path, dest: Path) -> None:
@@ -139,10 +152,38 @@ def _extract_uv(wheel: Path, dest: Path) -> None:
     dest.chmod(0o755)
 
 
-def _digest(paths: list[Path]) -> str:
+@stager("uv-binary")
+def _uv_binary(staging: Staging, requested: str | None, tools: Path) -> Staged:
+    """uv's static binary, taken out of its manylinux wheel."""
+    wheel, version = _fetch(staging, requested, f"manylinux_2_17_{platform.machine()}")
+    _extract_uv(wheel, tools / "uv")
+    return Staged("uv", version)
+
+
+@stager("reference-zipapp")
+def _reference_zipapp(staging: Staging, requested: str | None, tools: Path) -> Staged:
+    """This suite's reference installer, built from this tree into one zipapp."""
+    # The builder imports installer and packaging, which only staging needs.
+    from conformance.reference.zipapp import build_zipapp
+
+    build_zipapp(tools / "reference.pyz")
+    return Staged("reference.pyz", reference_version)
+
+
+@stager("broken-installers")
+def _broken_installers(staging: Staging, requested: str | None, tools: Path) -> Staged:
+    """The oracle's broken installer scripts, in one directory."""
+    shutil.copytree(
+        BROKEN_INSTALLERS_DIR, tools / "broken", ignore=shutil.ignore_patterns("*.md", "__pycache__")
+    )
+    return Staged("broken", None)
+
+
+def _digest(root: Path) -> str:
+    """Every staged file's path and bytes: the same inputs give the same directory."""
     sha = hashlib.sha256()
-    for path in sorted(paths):
-        sha.update(path.name.encode())
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        sha.update(path.relative_to(root).as_posix().encode())
         sha.update(hashlib.sha256(path.read_bytes()).digest())
     return sha.hexdigest()[:16]
 
@@ -158,40 +199,36 @@ def _readable(root: Path) -> None:
             path.chmod(0o755)
 
 
-def stage(requested: dict[str, str | None]) -> Toolset:
-    """Build (or reuse) the staged directory for the requested installer versions."""
-    from conformance.reference import __version__ as reference_version
-    from conformance.reference.zipapp import build_zipapp
+def _stager(staging: Staging) -> Stager:
+    if staging.function not in STAGERS:
+        raise ToolError(f"no staging function {staging.function!r}; registered: {', '.join(sorted(STAGERS))}")
+    return STAGERS[staging.function]
 
-    versions = resolve_versions(requested)
-    downloads = cache_dir() / "downloads"
+
+def stage(requested: dict[str, str | None]) -> Toolset:
+    """Build (or reuse) the staged directory; ``requested`` has versions by installer name (None: newest)."""
+    plan = [(i.name, s, _stager(s)) for i in known_installers().values() if (s := i.staging) is not None]
+    choosable = sorted(i.name for i in known_installers().values() if i.fetched)
+    refused = sorted(set(requested) - set(choosable))
+    if refused:
+        raise ToolError(f"no version can be asked for {', '.join(refused)}, only for {', '.join(choosable)}")
     stage_root = cache_dir() / "stage"
     stage_root.mkdir(parents=True, exist_ok=True)
-    with FileLock(str(stage_root / ".lock")):
-        pip_wheel = _download("pip", versions["pip"], downloads)
-        uv_wheel = _download("uv", versions["uv"], downloads)
-        with tempfile.TemporaryDirectory(dir=stage_root) as tmp:
-            work = Path(tmp)
-            wheelhouse = build_wheelhouse(work / "wheelhouse")
-            tools = work / "tools"
-            tools.mkdir()
-            shutil.copy2(pip_wheel, tools / pip_wheel.name)
-            _extract_uv(uv_wheel, tools / "uv")
-            build_zipapp(tools / "reference.pyz")
-            skip = shutil.ignore_patterns("*.md", "__pycache__")
-            shutil.copytree(BROKEN_INSTALLERS_DIR, tools / "broken", ignore=skip)
-            shutil.copy2(probe.__file__, work / "probe.py")
-            inputs = [
-                *wheelhouse,
-                *sorted((tools / "broken").iterdir()),
-                tools / pip_wheel.name,
-                tools / "uv",
-                tools / "reference.pyz",
-                work / "probe.py",
-            ]
-            final = stage_root / _digest(inputs)
-            if not final.exists():
-                _readable(work)
-                work.rename(final)
-                work.mkdir()  # TemporaryDirectory cleans up the (now empty) name
-    return Toolset(str(final), versions["uv"], versions["pip"], reference_version)
+    with FileLock(str(stage_root / ".lock")), tempfile.TemporaryDirectory(dir=stage_root) as tmp:
+        work = Path(tmp)
+        build_wheelhouse(work / "wheelhouse")
+        shutil.copy2(probe.__file__, work / "probe.py")
+        tools = work / "tools"
+        tools.mkdir()
+        staged = {name: function(s, requested.get(name), tools) for name, s, function in plan}
+        final = stage_root / _digest(work)
+        if not final.exists():
+            _readable(work)
+            work.rename(final)
+            work.mkdir()  # TemporaryDirectory cleans up the (now empty) name
+    placeholders = {s.placeholder: f"{MOUNT_POINT}/tools/{staged[name].path}" for name, s, _ in plan}
+    return Toolset(
+        str(final),
+        versions={name: v for name, result in staged.items() if (v := result.version) is not None},
+        placeholders={"wheelhouse": f"{MOUNT_POINT}/wheelhouse", **placeholders},
+    )

@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 
 from conformance import __version__
+from conformance.archive import add_file, record_file, record_rows
 from conformance.catalogue.fixtures import ROOT_DIR, Fixture, all_fixtures
-
-#: The earliest timestamp a zip file can hold; fixed so that rebuilding gives identical bytes.
-_EPOCH = (1980, 1, 1, 0, 0, 0)
-
-
-def _record_hash(data: bytes) -> str:
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
-    return f"sha256={digest.decode('ascii')}"
 
 
 def _metadata(fixture: Fixture) -> bytes:
@@ -64,26 +55,17 @@ def wheel_entries(fixture: Fixture) -> list[tuple[str, bytes, int]]:
     return entries
 
 
-def _write(archive: zipfile.ZipFile, arcname: str, content: bytes, mode: int) -> None:
-    info = zipfile.ZipInfo(arcname, date_time=_EPOCH)
-    info.external_attr = (0o100000 | mode) << 16
-    info.compress_type = zipfile.ZIP_DEFLATED
-    archive.writestr(info, content)
-
-
 def build_wheel(fixture: Fixture, out_dir: Path) -> Path:
     """Write ``fixture``'s wheel into ``out_dir`` and return its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    record_name = f"{fixture.dist_info}/RECORD"
     entries = wheel_entries(fixture)
-    record_rows = [f"{arc},{_record_hash(data)},{len(data)}" for arc, data, _ in entries]
-    record_rows.append(f"{fixture.dist_info}/RECORD,,")
-    record = ("\n".join(record_rows) + "\n").encode("utf-8")
+    record = record_file(record_rows(((arc, data) for arc, data, _ in entries), record_name))
     target = out_dir / fixture.wheel_name
     tmp = target.with_suffix(".tmp")
     with zipfile.ZipFile(tmp, "w") as archive:
-        for arcname, content, mode in entries:
-            _write(archive, arcname, content, mode)
-        _write(archive, f"{fixture.dist_info}/RECORD", record, 0o644)
+        for arcname, content, mode in [*entries, (record_name, record, 0o644)]:
+            add_file(archive, arcname, content, mode=mode, compression=zipfile.ZIP_DEFLATED)
     tmp.replace(target)
     return target
 

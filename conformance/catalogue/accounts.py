@@ -18,6 +18,11 @@ class Account:
     def user_spec(self) -> str:
         return f"{self.uid}:{self.gid}"
 
+    @property
+    def venv(self) -> str:
+        """The account's venv (without system site-packages), made when the image is built."""
+        return f"{self.home}/venv"
+
 
 ACCOUNTS: dict[str, Account] = {
     a.name: a

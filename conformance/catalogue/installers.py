@@ -1,25 +1,68 @@
-"""Installers and their spellings: the exact command lines each intent is typed as."""
+"""Installers and their spellings: where each installer and its version come from, and the exact commands."""
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from conformance.catalogue.scenarios import Action, Intent, Scenario
 
-#: Placeholders filled in by the runner: tool paths inside the target, and the interpreter's own
-#: user base and user site as the probe reports them (never typed into the suite).
-PLACEHOLDERS = ("python", "pip_latest", "uv", "reference", "broken", "wheelhouse", "user_base", "user_site")
+#: Placeholders every spelling may use, filled in by the runner: the target's interpreter, the staged
+#: wheelhouse, and the interpreter's own user base and user site as the probe reports them (never typed
+#: into the suite). An installer's staging adds the placeholder of its own program.
+COMMON_PLACEHOLDERS = frozenset({"python", "wheelhouse", "user_base", "user_site"})
+
+
+class VersionSource(StrEnum):
+    """Where the version recorded in an installer's cells comes from."""
+
+    TARGET = "target"  # the target's own pip, as the probe reports it: it varies by target
+    STAGED = "staged"  # resolved when the tools are staged: one version for the whole run
+    NONE = "none"  # nothing to record (the oracle's broken installers)
+
+
+@dataclass(frozen=True)
+class Staging:
+    """How an installer is put into the staged tools, and the placeholder its spellings name it by."""
+
+    function: str  # a staging function registered under this name in conformance.backend.staging
+    placeholder: str  # e.g. "uv": spellings write {uv} for the staged program's path inside the target
+    project: str | None = None  # fetched from the package index as this project; None: made from this tree
+
+
+def _fields(parts: tuple[str, ...]) -> set[str]:
+    return {f for part in parts for _, f, _, _ in string.Formatter().parse(part) if f}
 
 
 @dataclass(frozen=True)
 class Installer:
-    """A program that installs wheels, with how it is kept away from ambient configuration."""
+    """A program that installs wheels: its version's source, its staging, and its isolation from config."""
 
     name: str
-    description: str
+    version: VersionSource
     source_args: tuple[str, ...]  # local wheelhouse only, never an index
     env: dict[str, str] = field(default_factory=dict)
     break_system_packages_env: dict[str, str] = field(default_factory=dict)
+    staging: Staging | None = None  # None: the target ships it
+
+    def __post_init__(self) -> None:
+        # Caught when the catalogue is read, not as a KeyError inside a container half-way through a run.
+        if self.version == VersionSource.STAGED and self.staging is None:
+            raise ValueError(f"installer {self.name}: a staged version needs a staging")
+        unknown = _fields(self.source_args) - self.placeholders
+        if unknown:
+            raise ValueError(f"installer {self.name}: unknown placeholders {sorted(unknown)}")
+
+    @property
+    def placeholders(self) -> frozenset[str]:
+        """The placeholders its spellings may use."""
+        return COMMON_PLACEHOLDERS | ({self.staging.placeholder} if self.staging else set())
+
+    @property
+    def fetched(self) -> bool:
+        """Whether a run chooses its version: the newest on the package index, or one asked for."""
+        return self.staging is not None and self.staging.project is not None
 
 
 _PIP_ENV = {
@@ -28,37 +71,52 @@ _PIP_ENV = {
     "PIP_NO_CACHE_DIR": "1",
     "PIP_NO_INPUT": "1",
 }
-_PIP_SOURCE = ("--no-index", "--find-links", "{wheelhouse}")
+#: pip's and uv's spelling alike: the local wheelhouse only, never an index.
+_WHEELHOUSE_ONLY = ("--no-index", "--find-links", "{wheelhouse}")
+_PIP_BSP_ENV = {"PIP_BREAK_SYSTEM_PACKAGES": "1"}
 
+#: The matrix's installers, by name.
 INSTALLERS: dict[str, Installer] = {
     i.name: i
     for i in (
-        Installer(
-            "pip", "pip as the target ships it", _PIP_SOURCE, _PIP_ENV, {"PIP_BREAK_SYSTEM_PACKAGES": "1"}
-        ),
+        Installer("pip", VersionSource.TARGET, _WHEELHOUSE_ONLY, _PIP_ENV, _PIP_BSP_ENV),
         Installer(
             "pip-latest",
-            "the newest pip wheel, run from the wheel file",
-            _PIP_SOURCE,
+            VersionSource.STAGED,
+            _WHEELHOUSE_ONLY,
             _PIP_ENV,
-            {"PIP_BREAK_SYSTEM_PACKAGES": "1"},
+            _PIP_BSP_ENV,
+            Staging("pypi-wheel", "pip_latest", project="pip"),
         ),
         Installer(
             "uv",
-            "the newest uv release (static binary from its wheel)",
-            ("--no-index", "--find-links", "{wheelhouse}"),
+            VersionSource.STAGED,
+            _WHEELHOUSE_ONLY,
             {"UV_NO_CONFIG": "1", "UV_NO_CACHE": "1", "UV_NO_PROGRESS": "1", "UV_PYTHON_DOWNLOADS": "never"},
             {"UV_BREAK_SYSTEM_PACKAGES": "1"},
+            Staging("uv-binary", "uv", project="uv"),
         ),
         Installer(
             "reference",
-            "this suite's reference user-scheme installer (a zipapp)",
-            _PIP_SOURCE,
+            VersionSource.STAGED,
+            _WHEELHOUSE_ONLY,
             {},
-            {"PIP_BREAK_SYSTEM_PACKAGES": "1"},
+            _PIP_BSP_ENV,
+            Staging("reference-zipapp", "reference"),
         ),
     )
 }
+
+#: The oracle's deliberately broken installers (fixtures/broken-installers/, one script each, run as
+#: ``{broken}/<script>.py``): staged with the others, never a column of the matrix.
+BROKEN_INSTALLER = Installer(
+    "broken", VersionSource.NONE, _WHEELHOUSE_ONLY, staging=Staging("broken-installers", "broken")
+)
+
+
+def known_installers() -> dict[str, Installer]:
+    """Every installer the suite stages or runs, by name: the matrix's and the oracle's."""
+    return {**INSTALLERS, BROKEN_INSTALLER.name: BROKEN_INSTALLER}
 
 
 @dataclass(frozen=True)
@@ -72,6 +130,13 @@ class Spelling:
     uninstall: tuple[str, ...] | None = None  # None: this spelling has no uninstall counterpart
     break_system_packages_flag: str = "--break-system-packages"
     note: str = ""
+
+    def __post_init__(self) -> None:
+        unknown = (_fields(self.install) | _fields(self.uninstall or ())) - self.installer.placeholders
+        if unknown:
+            raise ValueError(
+                f"spelling {self.name}: placeholders {sorted(unknown)} are not {self.installer.name}'s"
+            )
 
 
 SPELLINGS: tuple[Spelling, ...] = (

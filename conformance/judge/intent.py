@@ -9,21 +9,22 @@ from __future__ import annotations
 from conformance.catalogue.scenarios import Action, Intent, Scenario
 from conformance.record.cell import Expectation
 from conformance.run.facts import InterpreterFacts
+from conformance.vocabulary import Outcome
 
 
 def _refuse(error_class: str, reason: str) -> Expectation:
-    return Expectation("refuse", reason, error_class=error_class)
+    return Expectation(Outcome.REFUSE, reason, error_class=error_class)
 
 
 def _install(scheme: str, reason: str) -> Expectation:
-    return Expectation("install", reason, scheme=scheme)
+    return Expectation(Outcome.INSTALL, reason, scheme=scheme)
 
 
 def expect(scenario: Scenario, facts: InterpreterFacts) -> Expectation:
     """Apply pip's decision table to the scenario's flags and the interpreter's facts."""
     if scenario.action == Action.UNINSTALL:
         return Expectation(
-            "uninstall", "remove every file the user install added", scheme=facts.preferred_user
+            Outcome.UNINSTALL, "remove every file the user install added", scheme=facts.preferred_user
         )
     if facts.externally_managed and not facts.in_venv and not scenario.break_system_packages:
         why = "--user does not bypass it" if scenario.intent == Intent.USER else "no install outside a venv"

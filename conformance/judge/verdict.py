@@ -8,17 +8,12 @@ from conformance.catalogue.fixtures import Fixture
 from conformance.judge.layout import DistLayout, dist_layout
 from conformance.record.cell import Expectation, FileChange, Judgement, Observation
 from conformance.run.facts import InterpreterFacts
+from conformance.vocabulary import Change, FileRole, Outcome, Verdict
 
-CONFORMS, DIFFERS, BROKEN, REFUSES, DAMAGES = "conforms", "differs", "broken", "refuses", "damages"
-VERDICTS: dict[str, str] = {
-    CONFORMS: "does what the intent calls for: lands in the intended scheme and works, or refuses like pip",
-    DIFFERS: "works, but lands elsewhere (or leaves extra files), or installs where pip refuses",
-    BROKEN: "reports success, but the package does not import, its script does not run, or nothing landed",
-    REFUSES: "fails cleanly, nothing written, where pip installs (or refuses for another reason)",
-    DAMAGES: "leaves partial files, writes then fails, or changes files that were there before",
-}
 #: Installer state that is listed but not judged.
 _STATE_DIRS = ("/tmp", "/var/tmp", "/run", "/var/cache")
+#: Roles of the package's own files, which an uninstall must remove.
+_PACKAGE_ROLES = (FileRole.EXPECTED, FileRole.GENERATED, FileRole.MISPLACED)
 
 
 def _is_state(change: FileChange, facts: InterpreterFacts) -> bool:
@@ -47,37 +42,39 @@ def _misplaced_of(path: str, layouts: list[DistLayout]) -> str | None:
     return None
 
 
-def file_roles(files: list[FileChange], layouts: list[DistLayout], facts: InterpreterFacts) -> dict[str, str]:
+def file_roles(
+    files: list[FileChange], layouts: list[DistLayout], facts: InterpreterFacts
+) -> dict[str, FileRole]:
     """expected | generated | misplaced | stray | state | dir | replaced | preexisting, per path."""
     expected = {p for layout in layouts for p in (*layout.members, *layout.scripts.values())}
-    roles = {}
+    roles: dict[str, FileRole] = {}
     for change in files:
         path = change.path
         owned = path in expected or any(layout.owns_generated(path) for layout in layouts)
         if change.type == "dir":
-            role = "dir"
-        elif change.change != "added":
+            role = FileRole.DIR
+        elif change.change != Change.ADDED:
             if owned or _misplaced_of(path, layouts) is not None:
-                role = "replaced"
+                role = FileRole.REPLACED
             else:
-                role = "state" if _is_state(change, facts) else "preexisting"
+                role = FileRole.STATE if _is_state(change, facts) else FileRole.PREEXISTING
         elif path in expected:
-            role = "expected"
+            role = FileRole.EXPECTED
         elif owned:
-            role = "generated"
+            role = FileRole.GENERATED
         elif _misplaced_of(path, layouts) is not None:
-            role = "misplaced"
+            role = FileRole.MISPLACED
         elif _is_state(change, facts):
-            role = "state"
+            role = FileRole.STATE
         else:
-            role = "stray"
+            role = FileRole.STRAY
         roles[path] = role
     return roles
 
 
 def _landing(files: list[FileChange], layouts: list[DistLayout]) -> tuple[dict[str, list[str]], list[str]]:
     """Where each kind of member landed (scheme slots, or a directory outside them all); what is missing."""
-    by_path = {f.path: f for f in files if f.type != "dir" and f.change != "deleted"}
+    by_path = {f.path: f for f in files if f.type != "dir" and f.change != Change.DELETED}
     landing: dict[str, set[str]] = {}
     missing = []
     for layout in layouts:
@@ -103,45 +100,47 @@ def judge_install(
     roles = file_roles(observation.files, layouts, facts)
     landing, missing = _landing(observation.files, layouts)
     command = observation.command
-    written = [p for p, r in roles.items() if r not in ("dir", "state")]
+    written = [p for p, r in roles.items() if r not in (FileRole.DIR, FileRole.STATE)]
     reasons = []
     if command.exit_code != 0:
         if written:
             return Judgement(
-                DAMAGES,
+                Verdict.DAMAGES,
                 [f"failed ({command.error_class}) after writing {len(written)} file(s)"],
                 roles,
                 landing,
             )
-        if expectation.outcome == "refuse" and command.error_class == expectation.error_class:
-            return Judgement(CONFORMS, [f"refuses as pip does: {command.error_class}"], roles, landing)
-        if expectation.outcome == "refuse":
+        if expectation.outcome == Outcome.REFUSE and command.error_class == expectation.error_class:
+            return Judgement(
+                Verdict.CONFORMS, [f"refuses as pip does: {command.error_class}"], roles, landing
+            )
+        if expectation.outcome == Outcome.REFUSE:
             why = f"refuses ({command.error_class}), not for pip's reason ({expectation.error_class})"
         else:
             why = f"refuses ({command.error_class}) where pip installs ({expectation.reason})"
-        return Judgement(REFUSES, [why], roles, landing)
+        return Judgement(Verdict.REFUSES, [why], roles, landing)
     total = sum(len(layout.members) + len(layout.scripts) for layout in layouts)
     if len(missing) == total:
-        return Judgement(BROKEN, ["exit 0 but nothing of the package landed"], roles, landing)
+        return Judgement(Verdict.BROKEN, ["exit 0 but nothing of the package landed"], roles, landing)
     if missing:
         reasons.append(f"partial install, missing: {', '.join(missing)}")
-    preexisting = sorted(p for p, r in roles.items() if r == "preexisting")
+    preexisting = sorted(p for p, r in roles.items() if r == FileRole.PREEXISTING)
     if preexisting:
         reasons.append(f"changed files that were there before: {', '.join(preexisting[:5])}")
     if reasons:
-        return Judgement(DAMAGES, reasons, roles, landing)
+        return Judgement(Verdict.DAMAGES, reasons, roles, landing)
     same = next((c for c in observation.imports if c.who == "same"), None)
-    if same is None or not same.ok:
+    imports = same is not None and same.ok
+    failing = [s for s in observation.scripts if s.exit_code != 0]
+    if not imports:
         reasons.append(f"does not import as the same account: {same.error if same else 'not checked'}")
-    reasons += [
-        f"script {s.name} does not run (exit {s.exit_code})" for s in observation.scripts if s.exit_code != 0
-    ]
-    if expectation.outcome == "refuse":
+    reasons += [f"script {s.name} does not run (exit {s.exit_code})" for s in failing]
+    if expectation.outcome == Outcome.REFUSE:
         reasons.append(f"installs where pip refuses ({expectation.error_class}: {expectation.reason})")
-    if any(r.startswith(("does not import", "script ")) for r in reasons):
-        return Judgement(BROKEN, reasons, roles, landing)
-    misplaced = sorted(p for p, r in roles.items() if r == "misplaced")
-    stray = sorted(p for p, r in roles.items() if r == "stray")
+    if not imports or failing:
+        return Judgement(Verdict.BROKEN, reasons, roles, landing)
+    misplaced = sorted(p for p, r in roles.items() if r == FileRole.MISPLACED)
+    stray = sorted(p for p, r in roles.items() if r == FileRole.STRAY)
     if misplaced:
         slots = {f.path: " ".join(f.slots) or "no scheme" for f in observation.files}
         where = ", ".join(f"{p} ({slots[p]})" for p in misplaced[:3])
@@ -149,19 +148,19 @@ def judge_install(
     if stray:
         reasons.append(f"stray file(s): {', '.join(stray[:3])}")
     if reasons:
-        return Judgement(DIFFERS, reasons, roles, landing)
-    return Judgement(CONFORMS, [f"lands in {scheme} and works"], roles, landing)
+        return Judgement(Verdict.DIFFERS, reasons, roles, landing)
+    return Judgement(Verdict.CONFORMS, [f"lands in {scheme} and works"], roles, landing)
 
 
-def _uninstall_role(change: FileChange, installed: set[str], facts: InterpreterFacts) -> str:
+def _uninstall_role(change: FileChange, installed: set[str], facts: InterpreterFacts) -> FileRole:
     """removed | collateral | stray | state | dir, for a path an uninstall touched."""
     if change.type == "dir":
-        return "dir"
-    if change.change == "deleted" and change.path in installed:
-        return "removed"
+        return FileRole.DIR
+    if change.change == Change.DELETED and change.path in installed:
+        return FileRole.REMOVED
     if _is_state(change, facts):
-        return "state"
-    return "stray" if change.change == "added" else "collateral"
+        return FileRole.STATE
+    return FileRole.STRAY if change.change == Change.ADDED else FileRole.COLLATERAL
 
 
 def judge_uninstall(
@@ -170,30 +169,38 @@ def judge_uninstall(
     """Verdict of an uninstall of what the same spelling installed at set-up."""
     setup = observation.setup[-1] if observation.setup else None
     if setup is not None and setup.exit_code != 0:
-        return Judgement(REFUSES, [f"the set-up install failed ({setup.error_class}); nothing to uninstall"])
+        return Judgement(
+            Verdict.REFUSES, [f"the set-up install failed ({setup.error_class}); nothing to uninstall"]
+        )
     layouts = [dist_layout(f, facts, facts.preferred_user) for f in fixtures]
     installed_roles = file_roles(observation.installed, layouts, facts)
-    installed = {p for p, r in installed_roles.items() if r not in ("dir", "state")}
+    installed = {p for p, r in installed_roles.items() if r not in (FileRole.DIR, FileRole.STATE)}
     roles = {f.path: _uninstall_role(f, installed, facts) for f in observation.files}
-    removed = {p for p, r in roles.items() if r == "removed"}
+    removed = {p for p, r in roles.items() if r == FileRole.REMOVED}
     residue = sorted(installed - removed)
-    collateral = sorted(p for p, r in roles.items() if r == "collateral")
+    collateral = sorted(p for p, r in roles.items() if r == FileRole.COLLATERAL)
     command = observation.command
     if command.exit_code != 0:
         if removed:
             return Judgement(
-                DAMAGES, [f"failed ({command.error_class}) after removing {len(removed)} file(s)"], roles
+                Verdict.DAMAGES,
+                [f"failed ({command.error_class}) after removing {len(removed)} file(s)"],
+                roles,
             )
-        return Judgement(REFUSES, [f"refuses to uninstall ({command.error_class})"], roles)
+        return Judgement(Verdict.REFUSES, [f"refuses to uninstall ({command.error_class})"], roles)
     if collateral:
-        return Judgement(DAMAGES, [f"removed files it had not installed: {', '.join(collateral[:3])}"], roles)
+        return Judgement(
+            Verdict.DAMAGES, [f"removed files it had not installed: {', '.join(collateral[:3])}"], roles
+        )
     if not removed:
-        return Judgement(BROKEN, ["exit 0 but nothing was removed"], roles)
-    package_left = [p for p in residue if installed_roles[p] in ("expected", "generated", "misplaced")]
+        return Judgement(Verdict.BROKEN, ["exit 0 but nothing was removed"], roles)
+    package_left = [p for p in residue if installed_roles[p] in _PACKAGE_ROLES]
     if package_left:
         return Judgement(
-            DAMAGES, [f"left {len(package_left)} package file(s): {', '.join(package_left[:3])}"], roles
+            Verdict.DAMAGES,
+            [f"left {len(package_left)} package file(s): {', '.join(package_left[:3])}"],
+            roles,
         )
     if residue:
-        return Judgement(DIFFERS, [f"removed the package but left: {', '.join(residue[:3])}"], roles)
-    return Judgement(CONFORMS, ["removed every file the install added"], roles)
+        return Judgement(Verdict.DIFFERS, [f"removed the package but left: {', '.join(residue[:3])}"], roles)
+    return Judgement(Verdict.CONFORMS, ["removed every file the install added"], roles)

@@ -7,21 +7,12 @@ from dataclasses import dataclass
 from conformance.catalogue.accounts import ACCOUNTS
 from conformance.catalogue.installers import SPELLINGS, Spelling, spellings_for
 from conformance.catalogue.scenarios import SCENARIOS
+from conformance.record.cell import Coordinates
 
 
 @dataclass(frozen=True, order=True)
-class CellSpec:
-    """The coordinates of a cell."""
-
-    target: str
-    account: str
-    scenario: str
-    fixture: str
-    spelling: str
-
-    @property
-    def id(self) -> str:
-        return "/".join((self.target, self.account, self.scenario, self.fixture, self.spelling))
+class CellSpec(Coordinates):
+    """A cell's coordinates, resolved against the catalogue (records keep plain ``Coordinates``)."""
 
     def resolve_spelling(self) -> Spelling:
         intent = SCENARIOS[self.scenario].intent

@@ -1,1 +1,1 @@
-"""Record cells: the typed cell record, expectations, and the matrix assembled on the controller."""
+"""Record cells: the typed cell record and matrix document, expectations, and assembly on the controller."""

@@ -5,10 +5,33 @@ Every stage fills in these types and passes them forward; the report reads them 
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from conformance.matrix.cells import CellSpec
+from conformance.vocabulary import Change, FileRole, Outcome, Verdict
+
+
+@dataclass(frozen=True)
+class Coordinates:
+    """Where a cell sits in the matrix; the catalogue's ``CellSpec`` adds what it needs to run one."""
+
+    target: str
+    account: str
+    scenario: str
+    fixture: str
+    spelling: str
+
+    @property
+    def id(self) -> str:
+        return "/".join((self.target, self.account, self.scenario, self.fixture, self.spelling))
+
+    @property
+    def row(self) -> str:
+        """The cell's row of the matrix: its id without the spelling."""
+        return "/".join((self.target, self.account, self.scenario, self.fixture))
+
+
+_COORDINATES = tuple(f.name for f in fields(Coordinates))
 
 
 @dataclass(frozen=True)
@@ -29,13 +52,17 @@ class FileChange:
     """One path the command added, modified or deleted, described and mapped to scheme slots."""
 
     path: str
-    change: str  # "added", "modified" or "deleted"
+    change: Change
     type: str  # "file", "dir", "symlink", "missing", ...
     slots: list[str]
     mode: int | None = None
     size: int | None = None
     sha256: str | None = None
     shebang: str | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FileChange:
+        return cls(**{**data, "change": Change(data["change"])})
 
 
 @dataclass(frozen=True)
@@ -73,32 +100,59 @@ class Observation:
     scripts: list[ScriptCheck] = field(default_factory=list)
     installed: list[FileChange] = field(default_factory=list)  # uninstall scenarios: what set-up added
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Observation:
+        # Fields of plain JSON values pass through as they are; only nested records are rebuilt.
+        return cls(
+            **{
+                **data,
+                "command": CommandRun(**data["command"]),
+                "files": [FileChange.from_json(f) for f in data["files"]],
+                "setup": [CommandRun(**c) for c in data["setup"]],
+                "imports": [ImportCheck(**c) for c in data["imports"]],
+                "scripts": [ScriptCheck(**s) for s in data["scripts"]],
+                "installed": [FileChange.from_json(f) for f in data["installed"]],
+            }
+        )
+
 
 @dataclass(frozen=True)
 class Expectation:
     """The outcome the intent calls for: an install into a named scheme, a removal, or a refusal."""
 
-    outcome: str  # "install", "uninstall" or "refuse"
+    outcome: Outcome
     reason: str
     scheme: str | None = None
     error_class: str | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Expectation:
+        return cls(**{**data, "outcome": Outcome(data["outcome"])})
 
 
 @dataclass(frozen=True)
 class Judgement:
     """The verdict, why, and the role of every file the command touched."""
 
-    verdict: str
+    verdict: Verdict
     reasons: list[str]
-    roles: dict[str, str] = field(default_factory=dict)
+    roles: dict[str, FileRole] = field(default_factory=dict)
     landing: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Judgement:
+        roles = {path: FileRole(role) for path, role in data["roles"].items()}
+        return cls(Verdict(data["verdict"]), list(data["reasons"]), roles, dict(data["landing"]))
+
+
+_JUDGEMENT = tuple(f.name for f in fields(Judgement))
 
 
 @dataclass
 class Cell:
     """A cell with its observation and verdict: one record of matrix.json."""
 
-    spec: CellSpec
+    spec: Coordinates
     installer: str
     installer_version: str | None
     command: list[str]
@@ -108,29 +162,38 @@ class Cell:
     observation: Observation
     judgement: Judgement
     seconds: float
-    expected_verdict: str | None = None
+    expected_verdict: Verdict | None = None
     timing: dict[str, float] = field(default_factory=dict)
+    test_outcome: str | None = None  # "passed" or "failed", known on the controller once the test ends
 
     @property
-    def verdict(self) -> str:
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def verdict(self) -> Verdict:
         return self.judgement.verdict
 
-    def to_record(self) -> dict[str, Any]:
-        return {
-            "id": self.spec.id,
-            **asdict(self.spec),
-            "installer": self.installer,
-            "installer_version": self.installer_version,
-            "command": self.command,
-            "environment": self.environment,
-            "verdict": self.verdict,
-            "expected_verdict": self.expected_verdict,
-            "reasons": self.judgement.reasons,
-            "expectation": asdict(self.expectation),
-            "facts": self.facts,
-            "landing": self.judgement.landing,
-            "observation": asdict(self.observation),
-            "roles": self.judgement.roles,
-            "seconds": round(self.seconds, 3),
-            "timing": self.timing,
-        }
+    def to_json(self) -> dict[str, Any]:
+        """The record as matrix.json has it: coordinates and judgement flat beside the other fields."""
+        record = asdict(self)
+        spec, judgement = record.pop("spec"), record.pop("judgement")
+        return {"id": self.id, **spec, **record, **judgement, "seconds": round(self.seconds, 3)}
+
+    @classmethod
+    def from_json(cls, record: dict[str, Any]) -> Cell:
+        """The cell of a matrix.json record, every nested record and vocabulary value rebuilt."""
+        rest = {k: v for k, v in record.items() if k != "id"}  # the id is the coordinates'
+        spec = Coordinates(**{k: rest.pop(k) for k in _COORDINATES})
+        judgement = Judgement.from_json({k: rest.pop(k) for k in _JUDGEMENT})
+        expectation = Expectation.from_json(rest.pop("expectation"))
+        observation = Observation.from_json(rest.pop("observation"))
+        expected = rest.pop("expected_verdict")
+        return cls(
+            spec=spec,
+            expectation=expectation,
+            observation=observation,
+            judgement=judgement,
+            expected_verdict=None if expected is None else Verdict(expected),
+            **rest,
+        )

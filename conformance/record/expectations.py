@@ -6,9 +6,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from conformance.judge.verdict import VERDICTS
-from conformance.matrix.cells import CellSpec
-from conformance.record.cell import Cell
+from conformance.record.cell import Cell, Coordinates
+from conformance.vocabulary import Verdict
 
 _HEADER = (
     '# Recorded verdicts of the {target} cells: ["account/scenario/fixture"] spelling = verdict.\n'
@@ -26,7 +25,7 @@ class Expectations:
     """The verdicts recorded in a directory of per-target TOML files."""
 
     directory: Path
-    verdicts: dict[str, str] = field(default_factory=dict)  # cell id -> verdict
+    verdicts: dict[str, Verdict] = field(default_factory=dict)  # cell id -> verdict
     versions: dict[str, str] = field(default_factory=dict)  # installer -> version last recorded
 
     @classmethod
@@ -39,12 +38,15 @@ class Expectations:
                 continue
             for row, spellings in data.items():
                 for spelling, verdict in spellings.items():
-                    if verdict not in VERDICTS:
-                        raise ValueError(f"{path}: [{row!r}] {spelling} = {verdict!r} is not a verdict")
-                    loaded.verdicts[f"{path.stem}/{row}/{spelling}"] = verdict
+                    try:
+                        loaded.verdicts[f"{path.stem}/{row}/{spelling}"] = Verdict(verdict)
+                    except ValueError:
+                        raise ValueError(
+                            f"{path}: [{row!r}] {spelling} = {verdict!r} is not a verdict"
+                        ) from None
         return loaded
 
-    def get(self, spec: CellSpec) -> str | None:
+    def get(self, spec: Coordinates) -> Verdict | None:
         return self.verdicts.get(spec.id)
 
     def check(self, cell: Cell) -> None:
@@ -65,12 +67,12 @@ class Expectations:
         lines.append("  If this change is right, rerun with --update-expectations and review the diff.")
         raise ExpectationMismatch("\n".join(lines))
 
-    def update(self, observed: dict[str, str], versions: dict[str, str]) -> list[Path]:
+    def update(self, observed: dict[str, Verdict], versions: dict[str, str]) -> list[Path]:
         """Merge observed verdicts (cell id -> verdict) over the recorded ones and rewrite the files."""
         self.verdicts.update(observed)
         self.versions.update(versions)
         self.directory.mkdir(parents=True, exist_ok=True)
-        by_target: dict[str, dict[str, dict[str, str]]] = {}
+        by_target: dict[str, dict[str, dict[str, Verdict]]] = {}
         for cell_id, verdict in self.verdicts.items():
             target, rest = cell_id.split("/", 1)
             row, spelling = rest.rsplit("/", 1)
@@ -92,7 +94,7 @@ class Expectations:
         return written
 
 
-def _render(target: str, rows: dict[str, dict[str, str]]) -> str:
+def _render(target: str, rows: dict[str, dict[str, Verdict]]) -> str:
     parts = [_HEADER.format(target=target)]
     for row in sorted(rows):
         body = "".join(f'{spelling} = "{verdict}"\n' for spelling, verdict in sorted(rows[row].items()))

@@ -1,1 +1,1 @@
-"""Reports of a matrix run: the JSON document, a Markdown summary and a self-contained HTML page."""
+"""Reports drawn from a matrix document alone: matrix.json, a Markdown summary, an HTML page, a diff."""

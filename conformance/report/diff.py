@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from conformance.report.document import check_document
-from conformance.report.summary import GLYPHS
+from conformance.record.cell import Cell
+from conformance.record.document import MatrixDocument, RunInfo
+from conformance.vocabulary import Verdict
 
 
 @dataclass(frozen=True)
@@ -14,8 +14,8 @@ class CellChange:
     """A cell in one or both runs; a verdict of ``None`` means the cell is not in that run."""
 
     id: str
-    old_verdict: str | None
-    new_verdict: str | None
+    old_verdict: Verdict | None
+    new_verdict: Verdict | None
     reasons: list[str]  # the newer run's reasons, or the old run's for a deleted cell
 
 
@@ -32,8 +32,8 @@ class VersionChange:
 class MatrixDiff:
     """Every cell of two runs, classified, plus the installer versions that changed between them."""
 
-    old_run: dict[str, Any]
-    new_run: dict[str, Any]
+    old_run: RunInfo
+    new_run: RunInfo
     added: list[CellChange] = field(default_factory=list)
     deleted: list[CellChange] = field(default_factory=list)
     changed: list[CellChange] = field(default_factory=list)
@@ -45,32 +45,28 @@ class MatrixDiff:
         return bool(self.added or self.deleted or self.changed or self.versions)
 
 
-def _cells(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {str(cell["id"]): cell for cell in document.get("cells", [])}
-
-
-def _versions(document: dict[str, Any]) -> dict[str, str]:
+def _versions(document: MatrixDocument) -> dict[str, str]:
     """The run's fetched installers, and each target's own pip (which the run metadata leaves out)."""
-    versions = {str(k): str(v) for k, v in document["run"].get("installers", {}).items()}
-    for cell in document.get("cells", []):
-        if cell["installer"] == "pip" and cell.get("installer_version"):
-            versions[f"pip ({cell['target']})"] = str(cell["installer_version"])
+    versions = dict(document.run.installers)
+    for cell in document.cells:
+        if cell.installer == "pip" and cell.installer_version:
+            versions[f"pip ({cell.spec.target})"] = cell.installer_version
     return versions
 
 
-def diff_documents(old: dict[str, Any], new: dict[str, Any]) -> MatrixDiff:
+def diff_documents(old: MatrixDocument, new: MatrixDocument) -> MatrixDiff:
     """Classify every cell id of either document, by whether it is in each and whether its verdict moved."""
-    check_document(old, "old")
-    check_document(new, "new")
-    before, after = _cells(old), _cells(new)
+    before: dict[str, Cell] = {cell.id: cell for cell in old.cells}
+    after: dict[str, Cell] = {cell.id: cell for cell in new.cells}
     kinds: dict[str, list[CellChange]] = {"added": [], "deleted": [], "changed": [], "unchanged": []}
     for cell_id in sorted(before.keys() | after.keys()):
         was, now = before.get(cell_id), after.get(cell_id)
+        latest = now or was
         change = CellChange(
             cell_id,
-            was["verdict"] if was else None,
-            now["verdict"] if now else None,
-            list((now or was or {}).get("reasons", [])),
+            was.verdict if was else None,
+            now.verdict if now else None,
+            list(latest.judgement.reasons) if latest else [],
         )
         if was is None:
             kinds["added"].append(change)
@@ -86,11 +82,11 @@ def diff_documents(old: dict[str, Any], new: dict[str, Any]) -> MatrixDiff:
         for name in sorted(old_versions.keys() | new_versions.keys())
         if old_versions.get(name) != new_versions.get(name)
     ]
-    return MatrixDiff(old["run"], new["run"], **kinds, versions=versions)
+    return MatrixDiff(old.run, new.run, **kinds, versions=versions)
 
 
-def _verdict(verdict: str | None) -> str:
-    return f"{GLYPHS.get(verdict, '?')} {verdict}" if verdict else "—"
+def _verdict(verdict: Verdict | None) -> str:
+    return f"{verdict.glyph} {verdict}" if verdict else "—"
 
 
 def _cell_text(text: str) -> str:
@@ -98,18 +94,15 @@ def _cell_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def _run_line(label: str, run: dict[str, Any]) -> str:
-    sha = (run.get("git_sha") or "?")[:10]
-    return (
-        f"- {label}: run `{run.get('id')}`, suite {run.get('suite_version')}, git `{sha}`, "
-        f"started {run.get('started')}"
-    )
+def _run_line(label: str, run: RunInfo) -> str:
+    sha = (run.git_sha or "?")[:10]
+    return f"- {label}: run `{run.id}`, suite {run.suite_version}, git `{sha}`, started {run.started}"
 
 
 def render_diff_markdown(diff: MatrixDiff) -> str:
     """Counts first, then the installer versions that moved, then one table row per changed cell."""
-    now_conforming = sum(c.new_verdict == "conforms" for c in diff.changed)
-    no_longer = sum(c.old_verdict == "conforms" for c in diff.changed)
+    now_conforming = sum(c.new_verdict == Verdict.CONFORMS for c in diff.changed)
+    no_longer = sum(c.old_verdict == Verdict.CONFORMS for c in diff.changed)
     lines = [
         "# Matrix diff",
         "",

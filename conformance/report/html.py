@@ -8,32 +8,15 @@ import shlex
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import jinja2
 
-from conformance.catalogue.installers import SPELLING_NAMES, SPELLINGS
-from conformance.report.summary import GLYPHS
+from conformance.record.cell import Cell, Expectation
+from conformance.record.document import MatrixDocument, Parity, ParityDifference, RunInfo
 from conformance.report.table import Row, TargetTable, target_tables
+from conformance.vocabulary import Change, FileRole, Outcome, Verdict
 
 BASELINE = "pip"
-
-#: What a reader choosing a command should do with a cell of each verdict.
-HINTS: dict[str, str] = {
-    "conforms": "Safe to type as is: it does what pip's rules call for here. That may be a clean refusal "
-    "(a non-zero exit), so read the outcome under the verdict.",
-    "differs": "Works, but not as pip would: read the reasons. Files may land outside the intended scheme "
-    "(not where other tools look for them), extra files may be left behind, or it installs where pip "
-    "refuses, e.g. past a PEP 668 marker.",
-    "broken": "Do not rely on it: it reports success, but the package does not import or its script does "
-    "not run for this account. Pick another spelling.",
-    "refuses": "This spelling cannot do this job here. It fails cleanly and writes nothing, so it is safe "
-    "to retry with another spelling.",
-    "damages": "Avoid it: it leaves partial or changed files behind. Before retrying, clean up the files "
-    "the cell's detail lists.",
-}
-#: File roles a reader should look at: not where pip would put them, or not the command's own.
-NOTABLE_ROLES = frozenset({"misplaced", "stray", "preexisting", "replaced", "collateral"})
 
 
 @dataclass(frozen=True)
@@ -54,7 +37,7 @@ class ColumnTally:
     """How many cells of one spelling's column got each verdict, in one target's table."""
 
     spelling: str
-    counts: dict[str, int]
+    counts: dict[Verdict, int]
 
     @property
     def total(self) -> int:
@@ -62,7 +45,7 @@ class ColumnTally:
 
     @property
     def conforms(self) -> int:
-        return self.counts.get("conforms", 0)
+        return self.counts.get(Verdict.CONFORMS, 0)
 
 
 @dataclass(frozen=True)
@@ -70,16 +53,15 @@ class RowView:
     """One row of a target table: account, scenario, fixture, and the cell of each spelling."""
 
     key: Row
-    cells: dict[str, dict[str, Any]]
+    cells: dict[str, Cell]
 
     @property
     def disagree(self) -> bool:
-        return len({c["verdict"] for c in self.cells.values()}) > 1
+        return len({c.verdict for c in self.cells.values()}) > 1
 
     @property
-    def expectation(self) -> dict[str, Any]:
-        first: dict[str, Any] = (self.cells.get(BASELINE) or next(iter(self.cells.values())))["expectation"]
-        return first
+    def expectation(self) -> Expectation:
+        return (self.cells.get(BASELINE) or next(iter(self.cells.values()))).expectation
 
 
 @dataclass(frozen=True)
@@ -91,7 +73,7 @@ class RowGroup:
     rows: list[RowView]
 
     @property
-    def expectation(self) -> dict[str, Any] | None:
+    def expectation(self) -> Expectation | None:
         """The expectation every row of the group shares, if they do."""
         expectations = [r.expectation for r in self.rows]
         return expectations[0] if all(e == expectations[0] for e in expectations) else None
@@ -135,88 +117,82 @@ class ParityRow:
     lines: list[ParityLine]
 
 
-def _parity_line(difference: dict[str, Any]) -> ParityLine:
-    ours, theirs = difference["candidate"], difference["baseline"]
+def _parity_line(difference: ParityDifference) -> ParityLine:
+    ours, theirs = difference.candidate, difference.baseline
     if isinstance(ours, list) and isinstance(theirs, list):
         # Landing lists share most paths; what tells them apart is what only one of them has.
         only_theirs = [p for p in theirs if p not in ours] or ["(none)"]
         only_ours = [p for p in ours if p not in theirs] or ["(none)"]
-        return ParityLine(difference["aspect"], "\n".join(only_theirs), "\n".join(only_ours))
-    return ParityLine(difference["aspect"], str(theirs), str(ours))
+        return ParityLine(difference.aspect, "\n".join(only_theirs), "\n".join(only_ours))
+    return ParityLine(difference.aspect, str(theirs), str(ours))
 
 
-def parity_rows(parity: dict[str, Any]) -> list[ParityRow]:
+def parity_rows(parity: Parity) -> list[ParityRow]:
     """The document's parity differences, grouped by row, ready to show."""
     rows: dict[str, list[ParityLine]] = {}
-    for difference in parity["differences"]:
-        rows.setdefault(difference["row"], []).append(_parity_line(difference))
+    for difference in parity.differences:
+        rows.setdefault(difference.row, []).append(_parity_line(difference))
     return [ParityRow(row, lines) for row, lines in rows.items()]
 
 
-def verdict_order(verdicts: dict[str, str]) -> list[str]:
-    """Best to worst as the judge defines them (matrix.json sorts its keys), then any unknown ones."""
-    return [v for v in GLYPHS if v in verdicts] + sorted(v for v in verdicts if v not in GLYPHS)
-
-
-def is_changed(cell: dict[str, Any]) -> bool:
+def is_changed(cell: Cell) -> bool:
     """The cell's verdict is not the one recorded for it (nothing recorded is no change)."""
-    expected = cell.get("expected_verdict")
-    return bool(expected) and expected != cell["verdict"]
+    return cell.expected_verdict is not None and cell.expected_verdict != cell.verdict
 
 
-def outcome(cell: dict[str, Any]) -> str:
+def outcome(cell: Cell) -> str:
     """What the command did, in a few words: its exit code and refusal class, or where the package went."""
-    command = cell["observation"]["command"]
-    if command["exit_code"] != 0:
-        return f"exit {command['exit_code']} · {command['error_class'] or 'error'}"
-    if cell["expectation"]["outcome"] == "uninstall":
+    command = cell.observation.command
+    if command.exit_code != 0:
+        return f"exit {command.exit_code} · {command.error_class or 'error'}"
+    if cell.expectation.outcome == Outcome.UNINSTALL:
         return "exit 0 · uninstalled"
-    landing: dict[str, list[str]] = cell.get("landing", {})
+    landing = cell.judgement.landing
     slots = landing.get("purelib") or landing.get("platlib") or [s for v in landing.values() for s in v]
     schemes = sorted({s.split(":", 1)[0] if ":" in s else "no scheme" for s in slots})
     return f"exit 0 · {', '.join(schemes)}" if schemes else "exit 0 · nothing landed"
 
 
-def intent_label(expectation: dict[str, Any]) -> str:
+def intent_label(expectation: Expectation) -> str:
     """pip's rule for a row in a few words: what to install where, or which refusal."""
-    if expectation["outcome"] == "refuse":
-        return f"refuse: {expectation['error_class']}"
-    if expectation["outcome"] == "install":
-        return f"install in {expectation['scheme']}"
-    return f"{expectation['outcome']} from {expectation['scheme']}"
+    if expectation.outcome == Outcome.REFUSE:
+        return f"refuse: {expectation.error_class}"
+    if expectation.outcome == Outcome.INSTALL:
+        return f"install in {expectation.scheme}"
+    return f"{expectation.outcome} from {expectation.scheme}"
 
 
-def _aspects(cell: dict[str, Any]) -> dict[str, str]:
+def _aspects(cell: Cell) -> dict[str, str]:
     """What the comparison with pip shows of one cell, by aspect name, in a stable order."""
-    observation = cell["observation"]
-    command = observation["command"]
-    roles = Counter(r for r in cell.get("roles", {}).values() if r != "dir")
+    observation = cell.observation
+    command = observation.command
+    roles = Counter(r for r in cell.judgement.roles.values() if r != FileRole.DIR)
     values = {
-        "verdict": f"{GLYPHS.get(cell['verdict'], '?')} {cell['verdict']}",
-        "exit code": str(command["exit_code"]),
-        "error class": command["error_class"] or "none",
+        "verdict": f"{cell.verdict.glyph} {cell.verdict}",
+        "exit code": str(command.exit_code),
+        "error class": command.error_class or "none",
         "files by role": ", ".join(f"{n} {role}" for role, n in sorted(roles.items())) or "none",
     }
-    if observation.get("installed"):
-        removed = {f["path"] for f in observation["files"] if f["change"] == "deleted"}
-        installed = [f["path"] for f in observation["installed"] if f["type"] != "dir"]
+    if observation.installed:
+        removed = {f.path for f in observation.files if f.change == Change.DELETED}
+        installed = [f.path for f in observation.installed if f.type != "dir"]
         left = [p for p in installed if p not in removed]
         values["installed at set-up, not removed"] = ", ".join(left) or "none"
-    for key, slots in cell.get("landing", {}).items():
+    for key, slots in cell.judgement.landing.items():
         values[f"{key} landed in"] = ", ".join(slots)
-    for check in observation["imports"]:
-        values[f"imports ({check['who']})"] = "yes" if check["ok"] else "no"
-    for script in observation["scripts"]:
-        values[f"script {script['name']}"] = script["path"] or "not found"
-        if script["path"]:
-            on_path = "yes" if script["on_login_path"] else "no"
-            values[f"script {script['name']} runs, on login PATH"] = (
-                f"exit {script['exit_code']}, on PATH: {on_path}"
+    for check in observation.imports:
+        values[f"imports ({check.who})"] = "yes" if check.ok else "no"
+    for script in observation.scripts:
+        values[f"script {script.name}"] = script.path or "not found"
+        if script.path:
+            on_path = "yes" if script.on_login_path else "no"
+            values[f"script {script.name} runs, on login PATH"] = (
+                f"exit {script.exit_code}, on PATH: {on_path}"
             )
     return values
 
 
-def compare(cell: dict[str, Any], pip: dict[str, Any]) -> list[Aspect]:
+def compare(cell: Cell, pip: Cell) -> list[Aspect]:
     """Every aspect of either cell, side by side; an aspect one of them lacks shows as a dash."""
     ours, theirs = _aspects(cell), _aspects(pip)
     names = list(dict.fromkeys([*ours, *theirs]))
@@ -226,26 +202,25 @@ def compare(cell: dict[str, Any], pip: dict[str, Any]) -> list[Aspect]:
 def _target_view(table: TargetTable) -> TargetView:
     rows = [RowView(key, cells) for key, cells in table.rows.items()]
     tallies = [
-        ColumnTally(s, dict(Counter(r.cells[s]["verdict"] for r in rows if s in r.cells)))
-        for s in table.columns
+        ColumnTally(s, dict(Counter(r.cells[s].verdict for r in rows if s in r.cells))) for s in table.columns
     ]
     versions: dict[str, set[str]] = {}
     for row in rows:
         for spelling, cell in row.cells.items():
-            version = cell["installer_version"] or "?"
-            versions.setdefault(spelling, set()).add(f"{cell['installer']} {version}")
+            version = cell.installer_version or "?"
+            versions.setdefault(spelling, set()).add(f"{cell.installer} {version}")
     return TargetView(table, rows, tallies, {s: ", ".join(sorted(v)) for s, v in versions.items()})
 
 
 def _distinct(values: Iterable[str]) -> list[str]:
-    """Each value once, in the order of first appearance (the tables' catalogue order)."""
+    """Each value once, in the order of first appearance (the tables' order, which the document gives)."""
     return list(dict.fromkeys(values))
 
 
-def _duration(run: dict[str, Any]) -> str:
+def _duration(run: RunInfo) -> str:
     try:
-        started = datetime.datetime.fromisoformat(run["started"])
-        finished = datetime.datetime.fromisoformat(run["finished"])
+        started = datetime.datetime.fromisoformat(run.started)
+        finished = datetime.datetime.fromisoformat(run.finished)
     except (TypeError, ValueError):
         return "?"
     minutes, seconds = divmod(int((finished - started).total_seconds()), 60)
@@ -256,6 +231,8 @@ _ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("conformance.report", "templates"),
     autoescape=True,
     keep_trailing_newline=True,
+    # A name the template misspells, or a field a record lacks, fails the render instead of showing nothing.
+    undefined=jinja2.StrictUndefined,
     trim_blocks=True,
     lstrip_blocks=True,
 )
@@ -267,12 +244,11 @@ def invocation(argv: list[str], environment: dict[str, str]) -> str:
     return " ".join([*assignments, shlex.join(argv)])
 
 
-def render_html(document: dict[str, Any]) -> str:
+def render_html(document: MatrixDocument) -> str:
     """The page: run header, legend, parity, filters, one table per target, and every cell's detail."""
-    cells: list[dict[str, Any]] = document["cells"]
     views = [_target_view(t) for t in target_tables(document)]
     comparisons = {
-        cell["id"]: compare(cell, row.cells[BASELINE])
+        cell.id: compare(cell, row.cells[BASELINE])
         for view in views
         for row in view.rows
         if BASELINE in row.cells
@@ -281,17 +257,16 @@ def render_html(document: dict[str, Any]) -> str:
     }
     return _ENVIRONMENT.get_template("index.html.j2").render(
         doc=document,
-        run=document["run"],
+        run=document.run,
         views=views,
-        glyphs=GLYPHS,
-        verdicts=verdict_order(document["verdicts"]),
-        hints=HINTS,
-        notable_roles=NOTABLE_ROLES,
-        notes={s.name: s.note for s in SPELLINGS if s.note},
+        verdicts=[term.verdict for term in document.verdicts],
+        images={name: target.registry_image for name, target in document.targets.items()},
+        commands={name: spelling.commands for name, spelling in document.spellings.items()},
+        notes={name: spelling.note for name, spelling in document.spellings.items() if spelling.note},
         comparisons=comparisons,
-        parities=[(p, parity_rows(p)) for p in document["parity"]],
-        changed_count=sum(is_changed(c) for c in cells),
-        duration=_duration(document["run"]),
+        parities=[(p, parity_rows(p)) for p in document.parity],
+        changed_count=sum(is_changed(c) for c in document.cells),
+        duration=_duration(document.run),
         is_changed=is_changed,
         outcome=outcome,
         invocation=invocation,
@@ -303,5 +278,5 @@ def render_html(document: dict[str, Any]) -> str:
             "scenario": _distinct(row.key[1] for v in views for row in v.rows),
             "fixture": _distinct(row.key[2] for v in views for row in v.rows),
         },
-        spellings=[s for s in SPELLING_NAMES if any(s in v.table.columns for v in views)],
+        spellings=[s for s in document.columns if any(s in v.table.columns for v in views)],
     )

@@ -2,61 +2,42 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from conformance.record.cell import Cell
+from conformance.record.document import Parity, ParityDifference
+from conformance.vocabulary import FileRole
 
-_LANDING_ROLES = ("expected", "misplaced")
+_LANDING_ROLES = (FileRole.EXPECTED, FileRole.MISPLACED)
 #: Generated files (dist-info contents, bytecode) legitimately differ between installers; stray ones do not.
-_STRAY_ROLES = ("stray",)
+_STRAY_ROLES = (FileRole.STRAY,)
 
 
-@dataclass(frozen=True)
-class ParityDifference:
-    """One row where the candidate (the reference) and the baseline (a pip) do not agree, and on what."""
-
-    row: str
-    aspect: str
-    baseline: object
-    candidate: object
-
-
-def signature(record: dict[str, Any]) -> dict[str, object]:
+def signature(cell: Cell) -> dict[str, object]:
     """What parity compares: landed package files, stray files, importability, and the error class."""
-    roles: dict[str, str] = record.get("roles", {})
-    observation = record["observation"]
-    same = next((c for c in observation.get("imports", []) if c["who"] == "same"), None)
+    roles = cell.judgement.roles
+    same = next((c for c in cell.observation.imports if c.who == "same"), None)
     return {
         "landing": sorted(p for p, r in roles.items() if r in _LANDING_ROLES),
-        "removed": sorted(p for p, r in roles.items() if r == "removed"),
+        "removed": sorted(p for p, r in roles.items() if r == FileRole.REMOVED),
         "stray": sorted(p for p, r in roles.items() if r in _STRAY_ROLES),
-        "importable": bool(same and same["ok"]),
-        "error_class": observation["command"]["error_class"],
+        "importable": bool(same and same.ok),
+        "error_class": cell.observation.command.error_class,
     }
 
 
-def parity(
-    records: list[dict[str, Any]], baseline: str = "pip", candidate: str = "reference"
-) -> dict[str, Any]:
+def parity(cells: list[Cell], baseline: str = "pip", candidate: str = "reference") -> Parity:
     """Rows (target/account/scenario/fixture) where both ran, how many agree, and every difference."""
-    by_row: dict[str, dict[str, dict[str, Any]]] = {}
-    for record in records:
-        row = "/".join(str(record[k]) for k in ("target", "account", "scenario", "fixture"))
-        by_row.setdefault(row, {})[str(record["spelling"])] = record
+    by_row: dict[str, dict[str, Cell]] = {}
+    for cell in cells:
+        by_row.setdefault(cell.spec.row, {})[cell.spec.spelling] = cell
     matched, total, differences = 0, 0, []
-    for row, cells in sorted(by_row.items()):
-        if baseline not in cells or candidate not in cells:
+    for row, spellings in sorted(by_row.items()):
+        if baseline not in spellings or candidate not in spellings:
             continue
         total += 1
-        ours, theirs = signature(cells[candidate]), signature(cells[baseline])
+        ours, theirs = signature(spellings[candidate]), signature(spellings[baseline])
         diff = [ParityDifference(row, k, theirs[k], ours[k]) for k in ours if ours[k] != theirs[k]]
         if diff:
             differences.extend(diff)
         else:
             matched += 1
-    return {
-        "baseline": baseline,
-        "candidate": candidate,
-        "matched": matched,
-        "total": total,
-        "differences": [asdict(d) for d in differences],
-    }
+    return Parity(baseline, candidate, matched, total, differences)

@@ -1,14 +1,11 @@
-"""Arrange a matrix document's cells into one table per target, in catalogue order."""
+"""Arrange a matrix document's cells into one table per target, in the row and column order it carries."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from conformance.catalogue.accounts import ACCOUNTS
-from conformance.catalogue.fixtures import matrix_fixtures
-from conformance.catalogue.installers import SPELLING_NAMES
-from conformance.catalogue.scenarios import SCENARIOS
+from conformance.record.cell import Cell
+from conformance.record.document import MatrixDocument
 
 Row = tuple[str, str, str]  # account, scenario, fixture
 
@@ -19,34 +16,43 @@ class TargetTable:
 
     target: str
     columns: list[str]
-    rows: dict[Row, dict[str, dict[str, Any]]]
-    facts: dict[str, Any]
+    rows: dict[Row, dict[str, Cell]]
+    facts: dict[str, object]
     pip_versions: list[str]
 
 
-def _order(row: Row) -> tuple[int, int, int]:
-    account, scenario, fixture = row
-    rank = {name: i for i, name in enumerate([*ACCOUNTS, *SCENARIOS, *matrix_fixtures()])}
-    return rank.get(account, 99), rank.get(scenario, 99), rank.get(fixture, 99)
+def _rank(names: list[str], name: str) -> int:
+    """A name's place in the document's order; a name it does not list goes after those it does."""
+    return names.index(name) if name in names else len(names)
 
 
-def target_tables(document: dict[str, Any]) -> list[TargetTable]:
+def target_tables(document: MatrixDocument) -> list[TargetTable]:
     """One table per target present in the document."""
-    by_target: dict[str, list[dict[str, Any]]] = {}
-    for cell in document["cells"]:
-        by_target.setdefault(cell["target"], []).append(cell)
+    order = document.rows
+    by_target: dict[str, list[Cell]] = {}
+    for cell in document.cells:
+        by_target.setdefault(cell.spec.target, []).append(cell)
     tables = []
     for target, cells in by_target.items():
-        rows: dict[Row, dict[str, dict[str, Any]]] = {}
+        rows: dict[Row, dict[str, Cell]] = {}
         for cell in cells:
-            rows.setdefault((cell["account"], cell["scenario"], cell["fixture"]), {})[cell["spelling"]] = cell
+            spec = cell.spec
+            rows.setdefault((spec.account, spec.scenario, spec.fixture), {})[spec.spelling] = cell
+        ranked = sorted(
+            rows,
+            key=lambda r: (
+                _rank(order.accounts, r[0]),
+                _rank(order.scenarios, r[1]),
+                _rank(order.fixtures, r[2]),
+            ),
+        )
         tables.append(
             TargetTable(
                 target=target,
-                columns=[s for s in SPELLING_NAMES if any(c["spelling"] == s for c in cells)],
-                rows={row: rows[row] for row in sorted(rows, key=_order)},
-                facts=cells[0]["facts"],
-                pip_versions=sorted({str(c["installer_version"]) for c in cells if c["installer"] == "pip"}),
+                columns=[s for s in document.columns if any(c.spec.spelling == s for c in cells)],
+                rows={row: rows[row] for row in ranked},
+                facts=cells[0].facts,
+                pip_versions=sorted({str(c.installer_version) for c in cells if c.installer == "pip"}),
             )
         )
     return tables

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
+from conformance.record.document import MatrixDocument
 from conformance.report.html import render_html
 from conformance.report.summary import render_summary
 
@@ -17,10 +17,11 @@ def _write(path: Path, text: str) -> Path:
     return path
 
 
-def write_reports(document: dict[str, Any], out_dir: Path) -> list[Path]:
+def write_reports(document: MatrixDocument, out_dir: Path) -> list[Path]:
     """matrix.json first (the source of truth, kept even if a page fails), then the pages rendered from it."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = [_write(out_dir / "matrix.json", json.dumps(document, indent=1, sort_keys=True) + "\n")]
+    text = json.dumps(document.to_json(), indent=1, sort_keys=True) + "\n"
+    written = [_write(out_dir / "matrix.json", text)]
     written.append(_write(out_dir / "summary.md", render_summary(document)))
     written.append(_write(out_dir / "index.html", render_html(document)))
     return written

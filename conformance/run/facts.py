@@ -28,6 +28,7 @@ class InterpreterFacts:
     marker: str
     pip_version: str | None
     libc: str
+    proof: dict[str, str]  # the kernel's word on who ran the probe: uid, capabilities, no-new-privileges
 
     @property
     def version_short(self) -> str:
@@ -54,6 +55,7 @@ class InterpreterFacts:
             marker=raw["externally_managed"]["marker"],
             pip_version=raw.get("pip_version"),
             libc=" ".join(p for p in raw.get("libc", []) if p),
+            proof=dict(raw.get("proof", {})),
         )
 
     @classmethod
@@ -74,4 +76,5 @@ class InterpreterFacts:
             "enable_user_site": self.enable_user_site,
             "externally_managed": self.externally_managed,
             "libc": self.libc,
+            "proof": self.proof,
         }

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from conformance.backend.container import DEFAULT_PATH, ExecResult, TargetContainer
+from conformance.backend.container import DEFAULT_PATH
+from conformance.backend.protocol import Backend, ExecResult
 from conformance.backend.staging import Toolset
 from conformance.catalogue.accounts import Account
-from conformance.catalogue.installers import Spelling
+from conformance.catalogue.installers import Spelling, VersionSource, known_installers
 from conformance.catalogue.scenarios import Action, Scenario
 from conformance.run.facts import InterpreterFacts
-
-VENV_DIR = "venv"
 
 
 @dataclass(frozen=True)
@@ -26,7 +25,7 @@ def scenario_env(scenario: Scenario, account: Account) -> dict[str, str]:
     """Environment of the scenario itself: an activated venv puts its bin/ first on PATH."""
     if not scenario.venv:
         return {}
-    venv = f"{account.home}/{VENV_DIR}"
+    venv = account.venv
     return {"VIRTUAL_ENV": venv, "PATH": f"{venv}/bin:{DEFAULT_PATH}"}
 
 
@@ -39,8 +38,18 @@ def _values(toolset: Toolset, facts: InterpreterFacts) -> dict[str, str]:
         "python": "python3",
         "user_base": facts.user_base,
         "user_site": facts.user_site,
-        **toolset.placeholders(),
+        **toolset.placeholders,
     }
+
+
+def version_of(installer: str, toolset: Toolset, facts: InterpreterFacts) -> str | None:
+    """The named installer's version in this target: the target's own pip's, the staged one, or none."""
+    source = known_installers()[installer].version
+    if source == VersionSource.TARGET:
+        return facts.pip_version
+    if source == VersionSource.STAGED:
+        return toolset.versions[installer]
+    return None
 
 
 def install_invocation(
@@ -83,5 +92,5 @@ def uninstall_invocation(
     return Invocation(_render((*spelling.uninstall, dist), _values(toolset, facts)), env)
 
 
-def run(container: TargetContainer, invocation: Invocation, account: Account) -> ExecResult:
-    return container.exec(invocation.argv, account, invocation.env)
+def run(backend: Backend, invocation: Invocation, account: Account) -> ExecResult:
+    return backend.exec(invocation.argv, account, invocation.env)

@@ -1,19 +1,23 @@
-"""Stdlib-only probe run by the target's own interpreter: reports its schemes, site and files as JSON.
+"""Stdlib-only probe run by the target's own interpreter: its facts, and a cell's whole observation.
 
-It runs inside targets on Python 3.10 and newer, so it imports nothing outside the stdlib.
+It runs inside targets on Python 3.10 and newer, so it imports nothing outside the stdlib. ``begin``
+snapshots the watched roots; ``observe`` compares them with that snapshot, describes every changed path,
+and runs the import and script checks as the accounts, all in one process: one exec per observation.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import platform
 import site
 import stat
 import sys
-import sysconfig
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+# Each command imports what only it needs, inside its functions: the import checks run this file three
+# times per cell, and its start-up is most of their cost.
+if TYPE_CHECKING:
+    import subprocess
 
 
 def _writable(path: str) -> bool:
@@ -27,6 +31,8 @@ def _writable(path: str) -> bool:
 
 
 def _preferred(key: Literal["prefix", "home", "user"]) -> str | None:
+    import sysconfig
+
     try:
         return sysconfig.get_preferred_scheme(key)
     except (AttributeError, ValueError, KeyError):
@@ -68,6 +74,9 @@ def _version_of(dist: str) -> str | None:
 
 def facts() -> dict[str, object]:
     """Everything the judge needs about this interpreter, as the account running it sees it."""
+    import platform
+    import sysconfig
+
     schemes = {name: sysconfig.get_paths(name) for name in sysconfig.get_scheme_names() if _own_scheme(name)}
     prefix_scheme = _preferred("prefix")
     default_paths = sysconfig.get_paths(prefix_scheme) if prefix_scheme else sysconfig.get_paths()
@@ -97,7 +106,19 @@ def facts() -> dict[str, object]:
         "default_writable": {key: _writable(default_paths[key]) for key in ("purelib", "platlib")},
         "externally_managed": {"marker": marker, "present": os.path.isfile(marker)},
         "pip_version": _version_of("pip"),
+        "proof": _proof(),
     }
+
+
+def _proof() -> dict[str, str]:
+    """Who this process really is, from the kernel: ids, effective capabilities, no-new-privileges."""
+    wanted = ("Uid", "Gid", "Groups", "CapEff", "NoNewPrivs")
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            lines = [line.split(":", 1) for line in status if ":" in line]
+    except OSError:
+        return {}
+    return {key: " ".join(value.split()) for key, value in lines if key in wanted}
 
 
 def check(module: str, dist: str) -> dict[str, object]:
@@ -115,6 +136,8 @@ def check(module: str, dist: str) -> dict[str, object]:
 
 
 def _describe(path: str) -> dict[str, object]:
+    import hashlib
+
     try:
         info = os.lstat(path)
     except FileNotFoundError:
@@ -137,9 +160,197 @@ def _describe(path: str) -> dict[str, object]:
     return entry
 
 
-def describe(paths: list[str]) -> list[dict[str, object]]:
-    """Type, mode, size, hash and shebang of each path."""
-    return [_describe(p) for p in paths]
+def _kind(mode: int) -> str:
+    if stat.S_ISLNK(mode):
+        return "symlink"
+    if stat.S_ISDIR(mode):
+        return "dir"
+    return "file" if stat.S_ISREG(mode) else "other"
+
+
+#: What tells a path's content or metadata apart between two walks: the kernel updates ctime on any
+#: write, chmod or rename, and no installer can set it back.
+Signature = tuple[str, int, int, int, int, int]
+
+
+def walk(roots: list[str]) -> dict[str, Signature]:
+    """Every path under ``roots`` on the roots' own filesystems (like ``find -xdev``), with its signature."""
+    found: dict[str, Signature] = {}
+    for root in roots:
+        try:
+            device = os.lstat(root).st_dev
+        except OSError:
+            continue
+        stack = [root]
+        while stack:
+            directory = stack.pop()
+            try:
+                entries = os.scandir(directory)
+            except OSError:
+                continue
+            with entries:
+                for entry in entries:
+                    try:
+                        info = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    found[entry.path] = (
+                        _kind(info.st_mode),
+                        info.st_mode,
+                        info.st_size,
+                        info.st_ino,
+                        info.st_mtime_ns,
+                        info.st_ctime_ns,
+                    )
+                    # Other filesystems (/proc, /sys, /dev, the read-only tools mount) are not the target's.
+                    if stat.S_ISDIR(info.st_mode) and info.st_dev == device:
+                        stack.append(entry.path)
+    return found
+
+
+def begin(spec: dict[str, Any]) -> dict[str, object]:
+    """Snapshot the watched roots into the state file, where only this probe (as root) reads it."""
+    import marshal
+
+    roots = [str(r) for r in spec["roots"]]
+    state = str(spec["state"])
+    os.makedirs(os.path.dirname(state), mode=0o700, exist_ok=True)
+    found = walk(roots)
+    with open(state, "wb") as out:
+        marshal.dump(found, out)
+    return {"paths": len(found)}
+
+
+def _changes(before: dict[str, Signature], after: dict[str, Signature]) -> list[dict[str, Any]]:
+    changes: list[dict[str, Any]] = []
+    for path in sorted(before.keys() | after.keys()):
+        old, new = before.get(path), after.get(path)
+        if old == new:
+            continue
+        if new is None:
+            assert old is not None
+            changes.append({"path": path, "change": "deleted", "type": old[0]})
+            continue
+        if old is not None and new[0] == "dir" and old[0] == "dir":
+            continue  # a directory "changes" whenever an entry inside it does
+        entry = _describe(path)
+        entry["change"] = "added" if old is None else "modified"
+        changes.append(entry)
+    return changes
+
+
+def _spawn(run: dict[str, Any], argv: list[str]) -> subprocess.Popen[str]:
+    """Start ``argv`` as the run's account, with its environment and home, as ``docker exec -u`` would."""
+    import subprocess
+
+    uid, gid = int(run["uid"]), int(run["gid"])
+    same = uid == os.geteuid()
+    return subprocess.Popen(
+        argv,
+        env={str(k): str(v) for k, v in run["env"].items()},
+        cwd=str(run["home"]),
+        user=None if same else uid,
+        group=None if same else gid,
+        extra_groups=None if same else [],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        errors="replace",
+    )
+
+
+def _finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
+    import subprocess
+
+    try:
+        out, err = process.communicate(timeout=120)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        out, err = process.communicate()
+    return process.returncode, out, err
+
+
+def _import_check(
+    run: dict[str, Any], module: str, dist: str
+) -> tuple[dict[str, Any], subprocess.Popen[str]]:
+    flags = [str(f) for f in run.get("flags", [])]
+    argv = [str(run["python"]), "-B", *flags, os.path.abspath(__file__), "check", module, dist]
+    return {"who": run["who"], "account": run["account"]}, _spawn(run, argv)
+
+
+def _import_result(result: dict[str, Any], process: subprocess.Popen[str]) -> dict[str, Any]:
+    code, out, err = _finish(process)
+    if code == 0:
+        result.update(json.loads(out))
+    else:
+        result.update({"import": False, "error": (err.strip().splitlines() or ["probe failed"])[-1]})
+    return result
+
+
+def _script_check(
+    run: dict[str, Any], name: str, prefer_dir: str, changes: list[dict[str, Any]]
+) -> tuple[dict[str, Any], list[subprocess.Popen[str]]]:
+    """Find a console script among the added files (in ``prefer_dir``, else wherever it landed); run it,
+    and ask a login shell of the account where the name leads."""
+    import shlex
+
+    candidates = [
+        c
+        for c in changes
+        if c["type"] == "file" and c["change"] != "deleted" and os.path.basename(str(c["path"])) == name
+    ]
+    if not candidates:
+        return {"name": name, "path": None}, []
+    preferred = [c for c in candidates if os.path.dirname(str(c["path"])) == prefer_dir]
+    chosen = (preferred or candidates)[0]
+    result = {"name": name, "path": chosen["path"], "shebang": chosen.get("shebang")}
+    return result, [
+        _spawn(run, [str(chosen["path"])]),
+        _spawn(run, ["sh", "-lc", f"command -v {shlex.quote(name)}"]),
+    ]
+
+
+def _script_result(result: dict[str, Any], processes: list[subprocess.Popen[str]]) -> dict[str, Any]:
+    if not processes:
+        return result
+    (code, out, err), (login_code, login_out, _) = (_finish(p) for p in processes)
+    result.update(
+        exit_code=code,
+        output=(out + err).strip()[-300:],
+        on_login_path=login_code == 0 and login_out.strip() == result["path"],
+    )
+    return result
+
+
+def observe(spec: dict[str, Any]) -> dict[str, object]:
+    """What changed since ``begin`` (or the last rebase), then the import and script checks, side by side."""
+    import marshal
+
+    roots = [str(r) for r in spec["roots"]]
+    state = str(spec["state"])
+    checks = spec.get("checks") or {}
+    # Each check is its own process (another account, other flags). The import checks write nothing
+    # (-B), so they run beside the walk; scripts may write bytecode, so they start after it.
+    imports = [
+        _import_check(run, str(checks["module"]), str(checks["dist"])) for run in checks.get("imports", [])
+    ]
+    with open(state, "rb") as handle:
+        before = marshal.load(handle)
+    after = walk(roots)
+    changes = _changes(before, after)
+    if spec.get("rebase"):
+        with open(state, "wb") as out:
+            marshal.dump(after, out)
+    scripts = [
+        _script_check(checks["as"], name, checks["scripts_dir"], changes)
+        for name in checks.get("scripts", [])
+    ]
+    return {
+        "changes": changes,
+        "imports": [_import_result(*started) for started in imports],
+        "scripts": [_script_result(*started) for started in scripts],
+    }
 
 
 def main(argv: list[str]) -> int:
@@ -148,10 +359,10 @@ def main(argv: list[str]) -> int:
         output: object = facts()
     elif command == "check" and len(argv) == 3:
         output = check(argv[1], argv[2])
-    elif command == "describe":
-        output = describe(argv[1:])
+    elif command in ("begin", "observe") and len(argv) == 2:
+        output = (begin if command == "begin" else observe)(json.loads(argv[1]))
     else:
-        sys.stderr.write("usage: probe.py facts | check MODULE DIST | describe PATH...\n")
+        sys.stderr.write("usage: probe.py facts | check MODULE DIST | begin SPEC | observe SPEC\n")
         return 2
     json.dump(output, sys.stdout, sort_keys=True)
     return 0

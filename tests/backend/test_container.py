@@ -1,4 +1,4 @@
-"""The container wrapper: accounts, no network, read-only tools, diffs, and cleanup that always happens."""
+"""The Docker backend: accounts, no network, read-only tools, whole-filesystem observation, and cleanup."""
 
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ from conformance.backend.container import (
 )
 from conformance.backend.staging import MOUNT_POINT, Toolset
 from conformance.catalogue.accounts import ACCOUNTS
+from conformance.run.facts import InterpreterFacts
+from conformance.run.observe import begin, observe
 
 pytestmark = pytest.mark.docker
 TARGET = "debian-bookworm"
@@ -47,13 +49,22 @@ def test_the_tools_mount_is_read_only(container: TargetContainer) -> None:
     assert "Read-only" in result.stderr
 
 
-def test_diff_sees_what_a_command_writes(container: TargetContainer) -> None:
+def test_the_probe_sees_writes_anywhere_on_the_targets_filesystem(
+    container: TargetContainer, host_facts: InterpreterFacts
+) -> None:
+    root, user = ACCOUNTS["root"], ACCOUNTS["user"]
+    stray = ["/etc/stray", "/opt/stray", "/var/stray", "/usr/lib/stray", "/tmp/stray"]
     with container:
-        before = {c.path for c in container.diff()}
-        container.exec(["touch", "/home/user/new-file"], ACCOUNTS["user"])
-        after = {(c.path, c.kind) for c in container.diff()}
-    assert ("/home/user/new-file", "A") in after
-    assert "/home/user/new-file" not in before
+        begin(container)
+        container.exec(["touch", *stray], root)
+        container.exec(["touch", f"{user.home}/.local-stray"], user)
+        container.exec(["sh", "-c", "echo x >> /etc/passwd"], root)
+        files = {f.path: f.change for f in observe(container, host_facts).files}
+    assert files == {
+        **dict.fromkeys(stray, "added"),
+        f"{user.home}/.local-stray": "added",
+        "/etc/passwd": "modified",
+    }
 
 
 def test_the_container_is_removed_even_when_the_body_fails(

@@ -2,24 +2,55 @@
 
 from __future__ import annotations
 
-import string
+import pytest
 
-from conformance.catalogue.installers import INSTALLERS, PLACEHOLDERS, SPELLINGS, spellings_for
-from conformance.catalogue.scenarios import SCENARIOS, Action
+from conformance.catalogue.installers import (
+    COMMON_PLACEHOLDERS,
+    INSTALLERS,
+    SPELLINGS,
+    Installer,
+    Spelling,
+    VersionSource,
+    known_installers,
+    spellings_for,
+)
+from conformance.catalogue.scenarios import SCENARIOS, Action, Intent
 
 
-def _fields(parts: tuple[str, ...]) -> set[str]:
-    return {f for part in parts for _, f, _, _ in string.Formatter().parse(part) if f}
+def test_each_installer_says_where_its_version_comes_from() -> None:
+    sources = {name: i.version for name, i in known_installers().items()}
+    assert sources == {
+        "pip": VersionSource.TARGET,
+        "pip-latest": VersionSource.STAGED,
+        "uv": VersionSource.STAGED,
+        "reference": VersionSource.STAGED,
+        "broken": VersionSource.NONE,
+    }
 
 
-def test_templates_use_only_known_placeholders() -> None:
-    for spelling in SPELLINGS:
-        used = (
-            _fields(spelling.install)
-            | _fields(spelling.uninstall or ())
-            | _fields(spelling.installer.source_args)
-        )
-        assert used <= set(PLACEHOLDERS), spelling
+def test_runs_choose_the_versions_of_pip_latest_and_uv() -> None:
+    # --pip-latest-version, --uv-version and the recorded versions are keyed by these names.
+    assert {name for name, i in INSTALLERS.items() if i.fetched} == {"pip-latest", "uv"}
+
+
+def test_staged_placeholders_are_distinct_and_not_common() -> None:
+    staged = [i.staging.placeholder for i in known_installers().values() if i.staging]
+    assert len(staged) == len(set(staged))
+    assert not set(staged) & COMMON_PLACEHOLDERS
+
+
+def test_a_spelling_may_use_only_its_installers_placeholders() -> None:
+    with pytest.raises(ValueError, match=r"placeholders \['pip_latest'\] are not uv's"):
+        Spelling("uv-odd", INSTALLERS["uv"], Intent.USER, ("{uv}", "pip", "install", "{pip_latest}"))
+    with pytest.raises(ValueError, match=r"placeholders \['uv'\] are not pip's"):
+        Spelling("pip-odd", INSTALLERS["pip"], Intent.USER, ("{python}", "-m", "pip"), ("{uv}",))
+
+
+def test_an_installer_with_a_staged_version_is_staged() -> None:
+    with pytest.raises(ValueError, match="a staged version needs a staging"):
+        Installer("unstaged", VersionSource.STAGED, ())
+    with pytest.raises(ValueError, match=r"unknown placeholders \['index'\]"):
+        Installer("indexed", VersionSource.TARGET, ("--index-url", "{index}"))
 
 
 def test_every_scenario_has_spellings_of_every_installer() -> None:

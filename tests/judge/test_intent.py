@@ -9,6 +9,7 @@ import pytest
 from conformance.catalogue.scenarios import SCENARIOS
 from conformance.judge.intent import expect
 from conformance.run.facts import InterpreterFacts
+from conformance.vocabulary import Outcome
 
 Make = Callable[..., InterpreterFacts]
 
@@ -17,13 +18,13 @@ def test_marker_refuses_both_intents_without_override(host_facts: InterpreterFac
     facts = facts_with(host_facts, externally_managed=True, in_venv=False)
     for name in ("implicit", "explicit-user"):
         outcome = expect(SCENARIOS[name], facts)
-        assert (outcome.outcome, outcome.error_class) == ("refuse", "externally-managed")
+        assert (outcome.outcome, outcome.error_class) == (Outcome.REFUSE, "externally-managed")
 
 
 def test_override_lets_the_user_install_through(host_facts: InterpreterFacts, facts_with: Make) -> None:
     facts = facts_with(host_facts, externally_managed=True, in_venv=False, enable_user_site=True)
     outcome = expect(SCENARIOS["explicit-user-bsp"], facts)
-    assert (outcome.outcome, outcome.scheme) == ("install", host_facts.preferred_user)
+    assert (outcome.outcome, outcome.scheme) == (Outcome.INSTALL, host_facts.preferred_user)
 
 
 def test_marker_is_ignored_inside_a_venv(host_facts: InterpreterFacts, facts_with: Make) -> None:
@@ -51,10 +52,10 @@ def test_disabled_user_site_refuses_explicit_user(
 @pytest.mark.parametrize(
     ("writable", "user_site", "outcome", "scheme_of"),
     [
-        (True, True, "install", "default"),
-        (False, True, "install", "user"),
-        (True, False, "install", "default"),
-        (False, False, "refuse", None),
+        (True, True, Outcome.INSTALL, "default"),
+        (False, True, Outcome.INSTALL, "user"),
+        (True, False, Outcome.INSTALL, "default"),
+        (False, False, Outcome.REFUSE, None),
     ],
 )
 def test_implicit_falls_back_only_when_not_writeable(
@@ -62,7 +63,7 @@ def test_implicit_falls_back_only_when_not_writeable(
     facts_with: Make,
     writable: bool,
     user_site: bool,
-    outcome: str,
+    outcome: Outcome,
     scheme_of: str | None,
 ) -> None:
     facts = facts_with(
@@ -80,4 +81,4 @@ def test_implicit_falls_back_only_when_not_writeable(
 
 def test_uninstall_expects_removal_from_the_user_scheme(host_facts: InterpreterFacts) -> None:
     result = expect(SCENARIOS["uninstall"], host_facts)
-    assert (result.outcome, result.scheme) == ("uninstall", host_facts.preferred_user)
+    assert (result.outcome, result.scheme) == (Outcome.UNINSTALL, host_facts.preferred_user)

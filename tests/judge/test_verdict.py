@@ -9,18 +9,11 @@ import pytest
 
 from conformance.catalogue.fixtures import all_fixtures, closure
 from conformance.judge.layout import dist_layout
-from conformance.judge.verdict import (
-    BROKEN,
-    CONFORMS,
-    DAMAGES,
-    DIFFERS,
-    REFUSES,
-    judge_install,
-    judge_uninstall,
-)
+from conformance.judge.verdict import judge_install, judge_uninstall
 from conformance.record.cell import CommandRun, Expectation, FileChange, ImportCheck, Observation, ScriptCheck
 from conformance.run.facts import InterpreterFacts
 from conformance.run.scheme_map import map_path
+from conformance.vocabulary import Change, FileRole, Outcome, Verdict
 
 FIXTURES = closure("demo-pkg")
 
@@ -34,7 +27,7 @@ def _run(exit_code: int = 0, error_class: str | None = None) -> CommandRun:
     return CommandRun(["installer"], exit_code, 0.1, "", "", error_class, None)
 
 
-def _added(paths: list[str], facts: InterpreterFacts, change: str = "added") -> list[FileChange]:
+def _added(paths: list[str], facts: InterpreterFacts, change: Change = Change.ADDED) -> list[FileChange]:
     return [FileChange(p, change, "file", map_path(p, facts)) for p in paths]
 
 
@@ -62,42 +55,42 @@ def _observe(
 
 
 def _install_expectation(facts: InterpreterFacts) -> Expectation:
-    return Expectation("install", "explicit user install", scheme=facts.preferred_user)
+    return Expectation(Outcome.INSTALL, "explicit user install", scheme=facts.preferred_user)
 
 
 def test_correct_landing_conforms(facts: InterpreterFacts) -> None:
     judgement = judge_install(
         _install_expectation(facts), _observe(_added(_pip_like(facts), facts), _run()), FIXTURES, facts
     )
-    assert judgement.verdict == CONFORMS
-    assert set(judgement.roles.values()) <= {"expected", "generated"}
+    assert judgement.verdict == Verdict.CONFORMS
+    assert set(judgement.roles.values()) <= {FileRole.EXPECTED, FileRole.GENERATED}
 
 
 def test_landing_elsewhere_that_works_differs(facts: InterpreterFacts) -> None:
     moved = _added(_pip_like(facts, root="/opt/elsewhere"), facts)
     judgement = judge_install(_install_expectation(facts), _observe(moved, _run()), FIXTURES, facts)
-    assert judgement.verdict == DIFFERS
-    assert "misplaced" in judgement.roles.values()
+    assert judgement.verdict == Verdict.DIFFERS
+    assert FileRole.MISPLACED in judgement.roles.values()
 
 
 def test_a_stray_file_differs(facts: InterpreterFacts) -> None:
     files = _added([*_pip_like(facts), posixpath.join(facts.user_base, ".lock")], facts)
     judgement = judge_install(_install_expectation(facts), _observe(files, _run()), FIXTURES, facts)
-    assert judgement.verdict == DIFFERS
-    assert judgement.roles[posixpath.join(facts.user_base, ".lock")] == "stray"
+    assert judgement.verdict == Verdict.DIFFERS
+    assert judgement.roles[posixpath.join(facts.user_base, ".lock")] == FileRole.STRAY
 
 
 def test_state_files_are_listed_not_judged(facts: InterpreterFacts) -> None:
     files = _added([*_pip_like(facts), "/tmp/uv-1234.lock"], facts)
     judgement = judge_install(_install_expectation(facts), _observe(files, _run()), FIXTURES, facts)
-    assert (judgement.verdict, judgement.roles["/tmp/uv-1234.lock"]) == (CONFORMS, "state")
+    assert (judgement.verdict, judgement.roles["/tmp/uv-1234.lock"]) == (Verdict.CONFORMS, FileRole.STATE)
 
 
 def test_exit_zero_doing_nothing_is_broken(facts: InterpreterFacts) -> None:
     judgement = judge_install(
         _install_expectation(facts), _observe([], _run(), imports=False), FIXTURES, facts
     )
-    assert judgement.verdict == BROKEN
+    assert judgement.verdict == Verdict.BROKEN
 
 
 def test_not_importable_is_broken(facts: InterpreterFacts) -> None:
@@ -105,7 +98,7 @@ def test_not_importable_is_broken(facts: InterpreterFacts) -> None:
     judgement = judge_install(
         _install_expectation(facts), _observe(files, _run(), imports=False), FIXTURES, facts
     )
-    assert judgement.verdict == BROKEN
+    assert judgement.verdict == Verdict.BROKEN
 
 
 def test_script_that_fails_is_broken(facts: InterpreterFacts) -> None:
@@ -113,91 +106,92 @@ def test_script_that_fails_is_broken(facts: InterpreterFacts) -> None:
     judgement = judge_install(
         _install_expectation(facts), _observe(files, _run(), script_exit=1), FIXTURES, facts
     )
-    assert judgement.verdict == BROKEN
+    assert judgement.verdict == Verdict.BROKEN
 
 
 def test_partial_install_is_damage(facts: InterpreterFacts) -> None:
     files = _added(_pip_like(facts)[:2], facts)
     judgement = judge_install(_install_expectation(facts), _observe(files, _run()), FIXTURES, facts)
-    assert judgement.verdict == DAMAGES
+    assert judgement.verdict == Verdict.DAMAGES
 
 
 def test_failure_after_writing_is_damage(facts: InterpreterFacts) -> None:
     files = _added(_pip_like(facts)[:1], facts)
     judgement = judge_install(_install_expectation(facts), _observe(files, _run(1, "other")), FIXTURES, facts)
-    assert judgement.verdict == DAMAGES
+    assert judgement.verdict == Verdict.DAMAGES
 
 
 def test_changing_a_file_that_was_there_is_damage(facts: InterpreterFacts) -> None:
-    files = _added(_pip_like(facts), facts) + _added(["/etc/passwd"], facts, change="modified")
+    files = _added(_pip_like(facts), facts) + _added(["/etc/passwd"], facts, change=Change.MODIFIED)
     judgement = judge_install(_install_expectation(facts), _observe(files, _run()), FIXTURES, facts)
-    assert (judgement.verdict, judgement.roles["/etc/passwd"]) == (DAMAGES, "preexisting")
+    assert (judgement.verdict, judgement.roles["/etc/passwd"]) == (Verdict.DAMAGES, FileRole.PREEXISTING)
 
 
 def test_clean_failure_where_an_install_is_due_refuses(facts: InterpreterFacts) -> None:
     judgement = judge_install(
         _install_expectation(facts), _observe([], _run(2, "unsupported-option")), FIXTURES, facts
     )
-    assert judgement.verdict == REFUSES
+    assert judgement.verdict == Verdict.REFUSES
 
 
 def test_the_expected_refusal_conforms(facts: InterpreterFacts) -> None:
-    expectation = Expectation("refuse", "PEP 668", error_class="externally-managed")
+    expectation = Expectation(Outcome.REFUSE, "PEP 668", error_class="externally-managed")
     judgement = judge_install(expectation, _observe([], _run(1, "externally-managed")), FIXTURES, facts)
-    assert judgement.verdict == CONFORMS
+    assert judgement.verdict == Verdict.CONFORMS
 
 
 def test_another_refusal_than_the_expected_one_refuses(facts: InterpreterFacts) -> None:
-    expectation = Expectation("refuse", "venv", error_class="venv-conflict")
+    expectation = Expectation(Outcome.REFUSE, "venv", error_class="venv-conflict")
     judgement = judge_install(expectation, _observe([], _run(2, "unsupported-option")), FIXTURES, facts)
-    assert judgement.verdict == REFUSES
+    assert judgement.verdict == Verdict.REFUSES
 
 
 def test_installing_where_pip_refuses_differs(facts: InterpreterFacts) -> None:
-    expectation = Expectation("refuse", "PEP 668", error_class="externally-managed")
+    expectation = Expectation(Outcome.REFUSE, "PEP 668", error_class="externally-managed")
     judgement = judge_install(expectation, _observe(_added(_pip_like(facts), facts), _run()), FIXTURES, facts)
-    assert judgement.verdict == DIFFERS
+    assert judgement.verdict == Verdict.DIFFERS
 
 
 def _uninstall(
     facts: InterpreterFacts, removed: list[str], run: CommandRun, extra: list[str] | None = None
 ) -> Observation:
     installed = _added(_pip_like(facts) + (extra or []), facts)
-    files = _added(removed, facts, change="deleted")
+    files = _added(removed, facts, change=Change.DELETED)
     return Observation(run, files, setup=[_run()], installed=installed)
 
 
 def test_uninstall_removing_everything_conforms(facts: InterpreterFacts) -> None:
     observation = _uninstall(facts, _pip_like(facts), _run())
-    assert judge_uninstall(observation, FIXTURES, facts).verdict == CONFORMS
+    assert judge_uninstall(observation, FIXTURES, facts).verdict == Verdict.CONFORMS
 
 
 def test_uninstall_leaving_package_files_is_damage(facts: InterpreterFacts) -> None:
     observation = _uninstall(facts, _pip_like(facts)[1:], _run())
-    assert judge_uninstall(observation, FIXTURES, facts).verdict == DAMAGES
+    assert judge_uninstall(observation, FIXTURES, facts).verdict == Verdict.DAMAGES
 
 
 def test_uninstall_leaving_a_lock_file_differs(facts: InterpreterFacts) -> None:
     lock = posixpath.join(facts.user_base, ".lock")
     observation = _uninstall(facts, _pip_like(facts), _run(), extra=[lock])
-    assert judge_uninstall(observation, FIXTURES, facts).verdict == DIFFERS
+    assert judge_uninstall(observation, FIXTURES, facts).verdict == Verdict.DIFFERS
 
 
 def test_uninstall_doing_nothing_is_broken(facts: InterpreterFacts) -> None:
-    assert judge_uninstall(_uninstall(facts, [], _run()), FIXTURES, facts).verdict == BROKEN
+    assert judge_uninstall(_uninstall(facts, [], _run()), FIXTURES, facts).verdict == Verdict.BROKEN
 
 
 def test_uninstall_removing_other_files_is_damage(facts: InterpreterFacts) -> None:
     observation = _uninstall(facts, [*_pip_like(facts), "/etc/hostname"], _run())
-    assert judge_uninstall(observation, FIXTURES, facts).verdict == DAMAGES
+    assert judge_uninstall(observation, FIXTURES, facts).verdict == Verdict.DAMAGES
 
 
 def test_uninstall_refusal_refuses(facts: InterpreterFacts) -> None:
     assert (
-        judge_uninstall(_uninstall(facts, [], _run(2, "no-environment")), FIXTURES, facts).verdict == REFUSES
+        judge_uninstall(_uninstall(facts, [], _run(2, "no-environment")), FIXTURES, facts).verdict
+        == Verdict.REFUSES
     )
 
 
 def test_uninstall_after_a_failed_setup_refuses(facts: InterpreterFacts) -> None:
     observation = Observation(_run(), [], setup=[_run(2, "unsupported-option")])
-    assert judge_uninstall(observation, FIXTURES, facts).verdict == REFUSES
+    assert judge_uninstall(observation, FIXTURES, facts).verdict == Verdict.REFUSES

@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from conformance.matrix.cells import CellSpec
-from conformance.record.cell import Cell, CommandRun, Expectation, Judgement, Observation
+from conformance.record.cell import Cell, CommandRun, Coordinates, Expectation, Judgement, Observation
 from conformance.record.expectations import ExpectationMismatch, Expectations
+from conformance.vocabulary import Outcome, Verdict
 
-SPEC = CellSpec("debian-bookworm", "user", "explicit-user", "demo-pkg", "uv-prefix")
+SPEC = Coordinates("debian-bookworm", "user", "explicit-user", "demo-pkg", "uv-prefix")
 
 
-def _cell(verdict: str) -> Cell:
+def _cell(verdict: Verdict) -> Cell:
     run = CommandRun(["uv", "pip", "install"], 0, 0.1, "", "", None, None)
     return Cell(
         spec=SPEC,
@@ -23,7 +23,7 @@ def _cell(verdict: str) -> Cell:
         command=["uv", "pip", "install"],
         environment={"UV_NO_CONFIG": "1"},
         facts={},
-        expectation=Expectation("install", "explicit user install", scheme="posix_user"),
+        expectation=Expectation(Outcome.INSTALL, "explicit user install", scheme="posix_user"),
         observation=Observation(run),
         judgement=Judgement(verdict, ["because"]),
         seconds=1.0,
@@ -31,9 +31,9 @@ def _cell(verdict: str) -> Cell:
 
 
 def test_update_then_load_round_trips(tmp_path: Path) -> None:
-    Expectations.load(tmp_path).update({SPEC.id: "differs"}, {"uv": "0.1"})
+    Expectations.load(tmp_path).update({SPEC.id: Verdict.DIFFERS}, {"uv": "0.1"})
     loaded = Expectations.load(tmp_path)
-    assert loaded.get(SPEC) == "differs"
+    assert loaded.get(SPEC) == Verdict.DIFFERS
     assert loaded.versions == {"uv": "0.1"}
     assert tomllib.loads((tmp_path / "debian-bookworm.toml").read_text())["user/explicit-user/demo-pkg"] == {
         "uv-prefix": "differs"
@@ -41,28 +41,28 @@ def test_update_then_load_round_trips(tmp_path: Path) -> None:
 
 
 def test_update_keeps_cells_that_did_not_run(tmp_path: Path) -> None:
-    other = CellSpec("debian-bookworm", "root", "implicit", "demo-pkg", "pip")
-    Expectations.load(tmp_path).update({other.id: "refuses"}, {})
-    Expectations.load(tmp_path).update({SPEC.id: "differs"}, {})
-    assert Expectations.load(tmp_path).get(other) == "refuses"
+    other = Coordinates("debian-bookworm", "root", "implicit", "demo-pkg", "pip")
+    Expectations.load(tmp_path).update({other.id: Verdict.REFUSES}, {})
+    Expectations.load(tmp_path).update({SPEC.id: Verdict.DIFFERS}, {})
+    assert Expectations.load(tmp_path).get(other) == Verdict.REFUSES
 
 
 def test_a_changed_verdict_fails_with_a_readable_diff(tmp_path: Path) -> None:
-    Expectations.load(tmp_path).update({SPEC.id: "differs"}, {})
+    Expectations.load(tmp_path).update({SPEC.id: Verdict.DIFFERS}, {})
     with pytest.raises(
         ExpectationMismatch, match=r"recorded differs, observed conforms(.|\n)*--update-expectations"
     ):
-        Expectations.load(tmp_path).check(_cell("conforms"))
+        Expectations.load(tmp_path).check(_cell(Verdict.CONFORMS))
 
 
 def test_an_unrecorded_cell_fails(tmp_path: Path) -> None:
     with pytest.raises(ExpectationMismatch, match="nothing recorded"):
-        Expectations(tmp_path).check(_cell("conforms"))
+        Expectations(tmp_path).check(_cell(Verdict.CONFORMS))
 
 
 def test_the_recorded_verdict_passes(tmp_path: Path) -> None:
-    Expectations.load(tmp_path).update({SPEC.id: "differs"}, {})
-    Expectations.load(tmp_path).check(_cell("differs"))
+    Expectations.load(tmp_path).update({SPEC.id: Verdict.DIFFERS}, {})
+    Expectations.load(tmp_path).check(_cell(Verdict.DIFFERS))
 
 
 def test_an_unknown_verdict_in_a_file_is_an_error(tmp_path: Path) -> None:

@@ -4,50 +4,28 @@ from __future__ import annotations
 
 import html
 import json
+from dataclasses import replace
 from html.parser import HTMLParser
-from typing import Any
 
 import pytest
 
+from conformance.record.cell import FileChange
+from conformance.record.document import MatrixDocument, SpellingInfo, TargetInfo
 from conformance.report.html import compare, outcome, render_html
-from conformance.report.summary import GLYPHS
-from tests.report.records import document, record
+from conformance.vocabulary import Change, Verdict
+from tests.report.records import HOSTILE, document, record, varied
 
 ROW = "debian-bookworm/user/explicit-user-bsp/demo-pkg"
-HOSTILE = "</script><b>bold</b><!-- https://pip.pypa.io/warnings/venv"
 _VOID = {"meta", "input", "br", "hr", "img", "link", "wbr"}
 
 
-def _records() -> list[dict[str, Any]]:
-    """Two targets; a uv spelling that differs, one that refuses with hostile output, a changed verdict."""
-    lock = "/home/user/.local/lib/python3.11/site-packages/.lock"
-    header = "/home/user/.local/include/site/python3.11/demo-pkg/demo.h"
-    return [
-        record("pip"),
-        record("uv-target", "differs", extra={lock: "stray"}, reasons=[f"stray file(s): {lock}"]),
-        record(
-            "uv-user",
-            "refuses",
-            exit_code=2,
-            error_class="unsupported-option",
-            stderr=f"error: unexpected argument '--user'\n{HOSTILE}\n",
-            reasons=["refuses (unsupported-option) where the intent calls for an install"],
-        ),
-        record("reference", "differs", extra={header: "misplaced"}, expected_verdict="conforms"),
-        record("pip", account="root"),
-        record("reference", account="root"),
-        record("pip", target="ubuntu-noble", installer_version="24.0"),
-        record("uv-target", "conforms", target="ubuntu-noble"),
-    ]
+@pytest.fixture(scope="module")
+def doc() -> MatrixDocument:
+    return document(varied())
 
 
 @pytest.fixture(scope="module")
-def doc() -> dict[str, Any]:
-    return document(_records())
-
-
-@pytest.fixture(scope="module")
-def page(doc: dict[str, Any]) -> str:
+def page(doc: MatrixDocument) -> str:
     return render_html(doc)
 
 
@@ -97,11 +75,11 @@ def test_a_table_per_target(page: str) -> None:
     assert len(_attrs(page, "table", **{"class": "matrix"})) == 2
 
 
-def test_every_cell_has_an_anchor_and_a_link_to_it(page: str, doc: dict[str, Any]) -> None:
+def test_every_cell_has_an_anchor_and_a_link_to_it(page: str, doc: MatrixDocument) -> None:
     details = {a["id"] for a in _attrs(page, "section", **{"class": "detail"})}
     links = {a["href"] for a in _attrs(page, "a")}
     cells = {a["data-id"] for a in _attrs(page, "td") if a.get("data-id")}
-    ids = {c["id"] for c in doc["cells"]}
+    ids = {c.id for c in doc.cells}
     assert details == ids
     assert cells == ids
     assert {f"#{i}" for i in ids} <= links
@@ -115,18 +93,20 @@ def test_run_header(page: str) -> None:
     assert "How a verdict is reached" in page
 
 
-def test_legend_shows_glyph_colour_and_words(page: str, doc: dict[str, Any]) -> None:
-    for verdict, meaning in doc["verdicts"].items():
-        card = page.split(f'<div class="card v-{verdict}">', 1)[1].split("</div>", 1)[0]
-        assert GLYPHS[verdict] in card
-        assert verdict in card
-        assert html.escape(meaning) in card
-        assert "What to do:" in card
+def test_legend_shows_glyph_colour_and_words(page: str, doc: MatrixDocument) -> None:
+    assert [term.verdict for term in doc.verdicts] == list(Verdict)
+    for term in doc.verdicts:
+        card = page.split(f'<div class="card v-{term.verdict}">', 1)[1].split("</div>", 1)[0]
+        assert term.verdict.glyph in card
+        assert term.verdict in card
+        assert html.escape(term.description) in card
+        assert f"<b>What to do:</b> {term.verdict.hint}" in html.unescape(card)
 
 
-def test_verdicts_run_best_to_worst_even_from_sorted_json(doc: dict[str, Any]) -> None:
-    # matrix.json is written with sorted keys, which puts "broken" first.
-    legend = render_html(json.loads(json.dumps(doc, sort_keys=True))).split('<section id="legend">', 1)[1]
+def test_verdicts_run_best_to_worst_even_from_sorted_json(doc: MatrixDocument) -> None:
+    # matrix.json is written with sorted keys: the order must not come from a mapping's keys.
+    loaded = MatrixDocument.from_json(json.loads(json.dumps(doc.to_json(), sort_keys=True)))
+    legend = render_html(loaded).split('<section id="legend">', 1)[1]
     positions = [
         legend.index(f'class="card v-{v}"') for v in ("conforms", "differs", "broken", "refuses", "damages")
     ]
@@ -220,6 +200,10 @@ def test_pip_has_no_comparison_with_itself(page: str) -> None:
     assert "How this differs from pip" not in detail
 
 
+def test_a_document_read_back_renders_the_same_page(page: str, doc: MatrixDocument) -> None:
+    assert render_html(MatrixDocument.from_json(json.loads(json.dumps(doc.to_json())))) == page
+
+
 def test_outcome_words() -> None:
     assert outcome(record("pip")) == "exit 0 · posix_user"
     assert (
@@ -242,13 +226,33 @@ def test_comparison_with_pip_marks_what_differs() -> None:
 def test_comparison_of_an_uninstall_shows_what_was_left() -> None:
     left, gone = "/home/user/.local/.lock", "/home/user/.local/bin/demo-cli"
     cell = record("uv-prefix", "differs")
-    cell["observation"]["installed"] = [
-        {"path": p, "change": "added", "type": "file", "slots": []} for p in (left, gone)
-    ]
-    cell["observation"]["files"] = [{"path": gone, "change": "deleted", "type": "file", "slots": []}]
+    installed = [FileChange(p, Change.ADDED, "file", []) for p in (left, gone)]
+    files = [FileChange(gone, Change.DELETED, "file", [])]
+    cell = replace(cell, observation=replace(cell.observation, installed=installed, files=files))
     [aspect] = [a for a in compare(cell, record("pip")) if a.name == "installed at set-up, not removed"]
     assert (aspect.this, aspect.pip) == (left, "—")
 
 
 def test_the_command_shows_the_environment_the_suite_set(page: str) -> None:
     assert "PIP_CONFIG_FILE=/dev/null python3 -m pip install --user demo-pkg" in html.unescape(page)
+
+
+def test_words_come_from_the_document(doc: MatrixDocument) -> None:
+    old = replace(
+        doc,
+        scenarios={"explicit-user-bsp": "as an old run described it"},
+        spellings={"uv-target": SpellingInfo(["uv pip install --old-flag"], "an old note")},
+        targets={"debian-bookworm": TargetInfo("debian:old", "bookworm")},
+        columns=["uv-target", "pip", "uv-user", "reference"],
+    )
+    page = render_html(old)
+    assert '<span class="desc">as an old run described it</span>' in page
+    assert "<code>uv pip install --old-flag</code>" in page and "an old note" in page
+    assert "<code>debian:old</code>" in page
+    bookworm = page.split('id="target-debian-bookworm"', 1)[1].split("</thead>", 1)[0]
+    assert [a["data-spelling"] for a in _attrs(bookworm, "th") if a.get("data-spelling")] == [
+        "uv-target",
+        "pip",
+        "uv-user",
+        "reference",
+    ]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from conformance.report.summary import GLYPHS, render_summary
+from dataclasses import replace
+
+from conformance.report.summary import render_summary
+from conformance.vocabulary import Verdict
 from tests.report.records import SHA, document, record
 
 
@@ -16,14 +19,14 @@ def test_header_names_the_run_installers_and_verdicts() -> None:
     assert text.startswith("# User-scheme install conformance matrix\n")
     assert f"Run `768550d0616f` of suite 0.1.0 (git `{SHA[:10]}`)" in text
     assert "Installers: reference 0.1.0, uv 0.13.9; `pip` is each target's own." in text
-    for verdict, glyph in GLYPHS.items():
-        assert f"{glyph} **{verdict}**" in text
+    for verdict in Verdict:
+        assert f"{verdict.glyph} **{verdict}**: {verdict.description}" in text
     assert "Reference parity with pip: **1/1** rows agree" in text
 
 
 def test_unknown_git_sha() -> None:
     built = document([record("pip")])
-    built["run"]["git_sha"] = None
+    built = replace(built, run=replace(built.run, git_sha=None))
     assert "(git `?`)" in render_summary(built)
 
 
@@ -80,3 +83,27 @@ def test_no_difference_section_when_parity_is_complete() -> None:
     text = render_summary(document([record("pip"), record("reference")]))
     assert "Where the reference differs" not in text
     assert text.endswith("|\n")
+
+
+def test_rows_and_columns_follow_the_document_not_todays_catalogue() -> None:
+    # An old run: its own account order, and a spelling and a scenario today's catalogue does not have.
+    built = document(
+        [
+            record("pip", account="root"),
+            record("pip", account="user"),
+            record("uv-venv", scenario="gone-scenario"),
+            record("pip", scenario="gone-scenario"),
+        ]
+    )
+    old = replace(
+        built,
+        rows=replace(built.rows, accounts=["user", "root"], scenarios=["gone-scenario", "explicit-user-bsp"]),
+        columns=["uv-venv", "pip"],
+    )
+    header, _, *rows = _table_lines(render_summary(old), "debian-bookworm")
+    assert header == "| account | scenario | fixture | uv-venv | pip |"
+    assert [row.split(" | ")[:2] for row in rows] == [
+        ["| user", "gone-scenario"],
+        ["| user", "explicit-user-bsp"],
+        ["| root", "explicit-user-bsp"],
+    ]

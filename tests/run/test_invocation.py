@@ -2,14 +2,59 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from conformance.backend.staging import Toolset
 from conformance.catalogue.accounts import ACCOUNTS
 from conformance.catalogue.installers import SPELLINGS
 from conformance.catalogue.scenarios import SCENARIOS, Intent
 from conformance.run.facts import InterpreterFacts
-from conformance.run.invocation import install_invocation, uninstall_invocation
+from conformance.run.invocation import install_invocation, uninstall_invocation, version_of
 
-TOOLS = Toolset("/stage", "0.13.9", "26.3", "0.1.0")
+#: As staging names them (tests/backend/test_staging.py checks that it does).
+TOOLS = Toolset(
+    "/stage",
+    {"pip-latest": "26.3", "uv": "0.13.9", "reference": "0.1.0"},
+    {
+        "pip_latest": "/opt/conformance/tools/pip-26.3-py3-none-any.whl/pip",
+        "uv": "/opt/conformance/tools/uv",
+        "reference": "/opt/conformance/tools/reference.pyz",
+        "broken": "/opt/conformance/tools/broken",
+        "wheelhouse": "/opt/conformance/wheelhouse",
+    },
+)
+USER_BASE = "/home/user/.local"
+USER_SITE = "/home/user/.local/lib/python3.11/site-packages"
+_SOURCE = "--no-index --find-links /opt/conformance/wheelhouse demo-pkg"
+_PIP = "python3 -m pip"
+_PIP_LATEST = "python3 /opt/conformance/tools/pip-26.3-py3-none-any.whl/pip"
+_REFERENCE = "python3 /opt/conformance/tools/reference.pyz"
+_UV = "/opt/conformance/tools/uv pip"
+#: Every spelling's install and uninstall command, byte for byte as the suite has always typed them.
+RENDERED: dict[tuple[str, Intent], tuple[str, str | None]] = {
+    ("pip", Intent.IMPLICIT): (f"{_PIP} install {_SOURCE}", None),
+    ("pip", Intent.USER): (f"{_PIP} install --user {_SOURCE}", f"{_PIP} uninstall -y demo-pkg"),
+    ("pip-latest", Intent.IMPLICIT): (f"{_PIP_LATEST} install {_SOURCE}", None),
+    ("pip-latest", Intent.USER): (
+        f"{_PIP_LATEST} install --user {_SOURCE}",
+        f"{_PIP_LATEST} uninstall -y demo-pkg",
+    ),
+    ("uv-system", Intent.IMPLICIT): (f"{_UV} install --system {_SOURCE}", None),
+    ("uv-user", Intent.USER): (f"{_UV} install --user {_SOURCE}", None),
+    ("uv-prefix", Intent.USER): (
+        f"{_UV} install --prefix {USER_BASE} {_SOURCE}",
+        f"{_UV} uninstall --system --prefix {USER_BASE} demo-pkg",
+    ),
+    ("uv-target", Intent.USER): (
+        f"{_UV} install --target {USER_SITE} {_SOURCE}",
+        f"{_UV} uninstall --system --target {USER_SITE} demo-pkg",
+    ),
+    ("reference", Intent.IMPLICIT): (f"{_REFERENCE} install {_SOURCE}", None),
+    ("reference", Intent.USER): (
+        f"{_REFERENCE} install --user {_SOURCE}",
+        f"{_REFERENCE} uninstall -y demo-pkg",
+    ),
+}
 
 
 def _spelling(name: str, intent: Intent = Intent.USER):  # type: ignore[no-untyped-def]
@@ -67,3 +112,31 @@ def test_pip_latest_runs_from_its_wheel(host_facts: InterpreterFacts) -> None:
     )
     assert invocation.argv[1] == "/opt/conformance/tools/pip-26.3-py3-none-any.whl/pip"
     assert "--user" not in invocation.argv
+
+
+def _joined(argv: tuple[str, ...]) -> str:
+    assert all(" " not in part for part in argv), argv  # so that the joined line is exact
+    return " ".join(argv)
+
+
+def test_every_spelling_renders_as_it_always_has(
+    host_facts: InterpreterFacts, facts_with: Callable[..., InterpreterFacts]
+) -> None:
+    facts = facts_with(host_facts, user_base=USER_BASE, user_site=USER_SITE)
+    user, removal = ACCOUNTS["user"], SCENARIOS["uninstall"]
+    rendered: dict[tuple[str, Intent], tuple[str, str | None]] = {}
+    for spelling in SPELLINGS:
+        scenario = SCENARIOS["implicit" if spelling.intent == Intent.IMPLICIT else "explicit-user"]
+        install = _joined(install_invocation(spelling, scenario, user, "demo-pkg", TOOLS, facts).argv)
+        uninstall = None
+        if spelling.uninstall is not None:
+            uninstall = _joined(uninstall_invocation(spelling, removal, user, "demo-pkg", TOOLS, facts).argv)
+        rendered[spelling.name, spelling.intent] = (install, uninstall)
+    assert rendered == RENDERED
+
+
+def test_each_installer_version_comes_from_its_source(host_facts: InterpreterFacts) -> None:
+    staged = {name: version_of(name, TOOLS, host_facts) for name in ("pip-latest", "uv", "reference")}
+    assert staged == {"pip-latest": "26.3", "uv": "0.13.9", "reference": "0.1.0"}
+    assert version_of("pip", TOOLS, host_facts) == host_facts.pip_version  # the target's own
+    assert version_of("broken", TOOLS, host_facts) is None  # the oracle's: nothing to record

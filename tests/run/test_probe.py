@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import site
 import sys
 import sysconfig
@@ -39,11 +40,9 @@ def test_check_reports_import_failures(tmp_path: Path) -> None:
     assert site.ENABLE_USER_SITE is not None  # the test process itself is untouched
 
 
-def test_describe_types_and_shebangs(tmp_path: Path) -> None:
-    script = tmp_path / "s"
-    script.write_text("#!/bin/sh\necho\n")
-    (tmp_path / "d").mkdir()
-    raw = run_probe(tmp_path, "describe", str(script), str(tmp_path / "d"), str(tmp_path / "gone"))
-    assert isinstance(raw, list)
-    assert [e["type"] for e in raw] == ["file", "dir", "missing"]
-    assert raw[0]["shebang"] == "#!/bin/sh"
+def test_facts_carry_the_kernels_proof_of_who_ran_them(tmp_path: Path) -> None:
+    raw = run_probe(tmp_path, "facts")
+    assert isinstance(raw, dict)
+    proof = raw["proof"]
+    assert proof["Uid"].split()[0] == str(os.getuid())
+    assert set(proof) >= {"Uid", "Gid", "CapEff", "NoNewPrivs"}

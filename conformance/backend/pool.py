@@ -1,0 +1,94 @@
+"""Containers started ahead: the next cell's container starts and is prepared while the current one runs."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from conformance.backend.container import TargetContainer
+
+log = logging.getLogger(__name__)
+
+#: Runs in the background on a started container before a cell takes it (the probe's first snapshot).
+Prepare = Callable[[TargetContainer], None]
+
+
+class ContainerPool:
+    """Hands out fresh, prepared containers of an image, one spare kept warm; removes them off the clock.
+
+    Every container is still used by exactly one cell. ``close`` waits for the background work and
+    removes the spare, so nothing it started outlives it (the run's label sweep is the last net).
+    """
+
+    def __init__(self, stage_dir: str, run_id: str, prepare: Prepare, *, keep: bool = False) -> None:
+        self._stage_dir = stage_dir
+        self._run_id = run_id
+        self._prepare = prepare
+        self._keep = keep
+        # Two threads: one starts the spare while the other removes the last cell's container.
+        self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="containers")
+        self._spare: tuple[str, Future[TargetContainer]] | None = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def _ready(self, image: str) -> TargetContainer:
+        container = TargetContainer(image, self._stage_dir, self._run_id, keep=self._keep).start()
+        try:
+            self._prepare(container)
+        except BaseException:
+            container.close()
+            raise
+        return container
+
+    def take(self, image: str) -> TargetContainer:
+        """A started, prepared container of ``image``; a spare of the same image starts behind it."""
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("the container pool is closed")
+            spare, self._spare = self._spare, None
+        container = None
+        if spare is not None:
+            spare_image, future = spare
+            if spare_image == image:
+                container = future.result()
+            else:
+                self._executor.submit(_close_when_done, future)
+        if container is None:
+            container = self._ready(image)
+        with self._lock:
+            if not self._closed:
+                self._spare = (image, self._executor.submit(self._ready, image))
+        return container
+
+    def release(self, container: TargetContainer) -> None:
+        """Remove a used container in the background (``close`` waits for it)."""
+        try:
+            self._executor.submit(container.close)
+        except RuntimeError:  # the executor is shut down: remove it here
+            container.close()
+
+    def close(self) -> None:
+        """Wait for background starts and removals, then remove the spare."""
+        with self._lock:
+            self._closed = True
+            spare, self._spare = self._spare, None
+        if spare is not None:
+            self._executor.submit(_close_when_done, spare[1])
+        self._executor.shutdown(wait=True)
+
+    def __enter__(self) -> ContainerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _close_when_done(future: Future[TargetContainer]) -> None:
+    try:
+        container = future.result()
+    except BaseException as error:  # it never became a container: nothing to remove
+        log.debug("a spare container failed to start: %s", error)
+        return
+    container.close()

@@ -1,0 +1,52 @@
+"""The backend seam: what a started target offers a cell (a container today; Wine and the host next)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from conformance.catalogue.accounts import Account
+
+
+@dataclass(frozen=True)
+class ExecResult:
+    """What one command inside the target did."""
+
+    argv: tuple[str, ...]
+    exit_code: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+class Backend(Protocol):
+    """A started target: run commands as an account; the probe inside it snapshots and observes."""
+
+    @property
+    def identity(self) -> str:
+        """What the target was made from (an image): fresh targets of one identity are alike."""
+        ...
+
+    @property
+    def tools(self) -> str:
+        """The staged tools directory (installers, wheelhouse, probe) as the target sees it."""
+        ...
+
+    @property
+    def roots(self) -> tuple[str, ...]:
+        """The directories whose every change a cell observes (each walked on its own filesystem)."""
+        ...
+
+    @property
+    def scratch(self) -> str:
+        """A directory for the probe's own state, outside the observed filesystems."""
+        ...
+
+    def exec(self, argv: Sequence[str], account: Account, env: Mapping[str, str] | None = None) -> ExecResult:
+        """Run ``argv`` as ``account`` in its home, with a clean login-like environment plus ``env``."""
+        ...
+
+    def close(self) -> None:
+        """Stop the target and remove everything it left; safe to call twice."""
+        ...
