@@ -39,7 +39,7 @@ class Bench:
 @contextmanager
 def bench_session(target: str) -> Iterator[Bench]:
     client = ensure_engine()
-    image = ensure_image(client, TARGETS[target], "debootstrap").tag
+    image = ensure_image(client, TARGETS[target], "local").tag
     session = Bench(client, image, stage({}), f"bench-{uuid.uuid4().hex[:8]}")
     try:
         yield session

@@ -28,11 +28,11 @@ SCENARIOS_BENCHED = ("explicit-user-bsp", "venv-user", "uninstall")
 def image_build_times(target: str) -> tuple[float, float]:
     """Seconds for a cold build (image removed first) and a warm one (cached)."""
     client = ensure_engine()
-    tag = image_tag(TARGETS[target], "debootstrap")
+    tag = image_tag(TARGETS[target], "local")
     if any(tag in i.tags for i in client.images.list()):
         client.images.remove(tag, force=True)
-    cold = ensure_image(client, TARGETS[target], "debootstrap")
-    warm = ensure_image(client, TARGETS[target], "debootstrap")
+    cold = ensure_image(client, TARGETS[target], "local")
+    warm = ensure_image(client, TARGETS[target], "local")
     assert not cold.cached and warm.cached
     return cold.seconds, warm.seconds
 

@@ -7,8 +7,9 @@ import logging
 import sys
 from pathlib import Path
 
+from conformance.backend.build import ImageBuildError
 from conformance.backend.engine import EngineUnavailable, ensure_engine
-from conformance.backend.images import IMAGE_SOURCES, ImageBuildError, ensure_image, stale_images
+from conformance.backend.images import IMAGE_SOURCES, ensure_image, stale_images
 from conformance.backend.staging import ToolError, stage
 from conformance.catalogue.targets import TARGETS
 from conformance.matrix.selection import SelectionError, parse_names
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         "prepare", help="start the engine, build target images, stage the installers"
     )
     prepare.add_argument("--targets", default=None, help="comma-separated targets (default: all)")
-    prepare.add_argument("--image-source", choices=IMAGE_SOURCES, default="debootstrap")
+    prepare.add_argument("--image-source", choices=IMAGE_SOURCES, default="local")
     prepare.add_argument("--uv-version", default=None)
     prepare.add_argument("--pip-latest-version", default=None)
     prepare.set_defaults(run=_prepare)

@@ -67,8 +67,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--image-source",
         choices=IMAGE_SOURCES,
-        default="debootstrap",
-        help="build targets with debootstrap from package archives (default), or from registry images",
+        default="local",
+        help="build targets here (default), or from the registry images they stand for",
     )
     group.addoption(
         "--installer-versions",

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 
+from conformance.catalogue.accounts import ACCOUNTS, Account
 from conformance.matrix.cells import CellSpec
 from conformance.record.cell import Cell
 from conformance.record.expectations import Expectations
@@ -21,5 +22,16 @@ def test_cell(
     cell = cell_runner(cell_spec)
     cell.expected_verdict = expectations.get(cell_spec)
     record_cell(cell)
+    _check_account(cell, ACCOUNTS[cell_spec.account])
     if not pytestconfig.getoption("update_expectations"):
         expectations.check(cell)
+
+
+def _check_account(cell: Cell, account: Account) -> None:
+    """The kernel's word on who ran the cell's probe: the account's ids, no capabilities unless root."""
+    proof = cell.facts["proof"]
+    assert isinstance(proof, dict), proof
+    assert proof["Uid"].split() == [str(account.uid)] * 4, proof
+    assert proof["Gid"].split() == [str(account.gid)] * 4, proof
+    if account.uid != 0:
+        assert int(proof["CapEff"], 16) == 0, proof

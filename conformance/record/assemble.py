@@ -73,7 +73,7 @@ def assemble(
         ),
         verdicts=[VerdictTerm.of(v) for v in Verdict],
         targets={
-            name: TargetInfo(TARGETS[name].registry_image, TARGETS[name].suite)
+            name: TargetInfo(TARGETS[name].registry_image, TARGETS[name].suite, TARGETS[name].description)
             for name in sorted({c.spec.target for c in cells})
         },
         scenarios={s.name: s.description for s in SCENARIOS.values()},

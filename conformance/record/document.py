@@ -50,10 +50,11 @@ class VerdictTerm:
 
 @dataclass(frozen=True)
 class TargetInfo:
-    """What a target stands for."""
+    """What a target is, and what it stands for."""
 
     registry_image: str
     suite: str
+    description: str
 
 
 @dataclass(frozen=True)

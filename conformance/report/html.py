@@ -260,7 +260,7 @@ def render_html(document: MatrixDocument) -> str:
         run=document.run,
         views=views,
         verdicts=[term.verdict for term in document.verdicts],
-        images={name: target.registry_image for name, target in document.targets.items()},
+        targets=document.targets,
         commands={name: spelling.commands for name, spelling in document.spellings.items()},
         notes={name: spelling.note for name, spelling in document.spellings.items() if spelling.note},
         comparisons=comparisons,

@@ -9,18 +9,34 @@ from pathlib import Path
 import docker
 import pytest
 
-from conformance.backend.images import LABEL_TARGET, host_debian_mirror, image_tag
+from conformance.backend.build import LABEL_TARGET
+from conformance.backend.debootstrap import dockerfile, host_debian_mirror
+from conformance.backend.images import image_tag
 from conformance.catalogue.accounts import ACCOUNTS
 from conformance.catalogue.targets import TARGETS
 
 
 def test_the_tag_changes_with_the_recipe() -> None:
     target = TARGETS["debian-bookworm"]
-    assert image_tag(target, "debootstrap") == image_tag(target, "debootstrap")
-    assert image_tag(target, "debootstrap") != image_tag(
-        replace(target, packages=("python3",)), "debootstrap"
+    assert image_tag(target, "local") == image_tag(target, "local")
+    assert image_tag(target, "local") != image_tag(
+        replace(target, recipe=replace(target.recipe, packages=("python3",))), "local"
     )
-    assert image_tag(target, "debootstrap") != image_tag(target, "registry")
+    assert image_tag(target, "local") != image_tag(target, "registry")
+
+
+def test_the_registry_recipe_installs_the_same_packages_and_accounts() -> None:
+    from conformance.backend.build import BuildContext
+
+    target = TARGETS["ubuntu-noble"]
+    context = BuildContext(
+        docker.DockerClient.__new__(docker.DockerClient), "conformance/x:registry-1", Path("log"), str
+    )
+    text = dockerfile(target, context)
+    assert text.startswith("FROM ubuntu:24.04\n")
+    assert "python3 python3-pip python3-venv" in text
+    assert f"useradd --create-home --uid {ACCOUNTS['user'].uid}" in text
+    assert f"-m venv {ACCOUNTS['user'].venv}" in text
 
 
 def _apt(tmp_path: Path, sources: str, name: str = "debian.sources") -> tuple[Path, Path]:
@@ -57,7 +73,10 @@ def test_images_hold_python_pip_venv_and_the_accounts(
 ) -> None:
     tag = target_images(target)
     user = ACCOUNTS["user"]
-    script = f"id -u {user.name} && python3 -m pip --version && python3 -m venv --help >/dev/null && echo ok"
+    script = (
+        f"id -u {user.name} && python3 -m pip --version && test -x {user.venv}/bin/python"
+        f" && test $(stat -c %u {user.venv}) = {user.uid} && echo ok"
+    )
     output = docker_client.containers.run(
         tag, ["sh", "-c", script], network_mode="none", remove=True
     ).decode()

@@ -33,7 +33,11 @@ def test_it_carries_what_the_report_draws() -> None:
     assert data["rows"]["accounts"] == ["root", "user"]
     assert data["columns"][:2] == ["pip", "pip-latest"]
     assert data["spellings"]["uv-prefix"]["note"].startswith("The workaround from uv#2059")
-    assert data["targets"]["ubuntu-noble"] == {"registry_image": "ubuntu:24.04", "suite": "noble"}
+    assert data["targets"]["ubuntu-noble"] == {
+        "registry_image": "ubuntu:24.04",
+        "suite": "noble",
+        "description": "Ubuntu 24.04 with its python3",
+    }
     assert [p["baseline"] for p in data["parity"]] == ["pip-latest", "pip"]
 
 

@@ -242,7 +242,7 @@ def test_words_come_from_the_document(doc: MatrixDocument) -> None:
         doc,
         scenarios={"explicit-user-bsp": "as an old run described it"},
         spellings={"uv-target": SpellingInfo(["uv pip install --old-flag"], "an old note")},
-        targets={"debian-bookworm": TargetInfo("debian:old", "bookworm")},
+        targets={"debian-bookworm": TargetInfo("debian:old", "bookworm", "an old Debian")},
         columns=["uv-target", "pip", "uv-user", "reference"],
     )
     page = render_html(old)
