@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import docker
+import docker.errors
 from docker.models.containers import Container
 
 from conformance.catalogue.accounts import ACCOUNTS
@@ -18,6 +19,15 @@ from conformance.catalogue.targets import Target
 
 LABEL_TARGET = "io.conformance.target"
 LABEL_RECIPE = "io.conformance.recipe"
+
+
+def image_exists(client: docker.DockerClient, tag: str) -> bool:
+    """Whether the engine has an image of this tag."""
+    try:
+        client.images.get(tag)
+    except docker.errors.ImageNotFound:
+        return False
+    return True
 
 
 class ImageBuildError(RuntimeError):

@@ -7,11 +7,9 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import docker
-import docker.errors
 from filelock import FileLock
 
-from conformance.backend.build import BuildContext, accounts_script, build_step, run_logged
+from conformance.backend.build import BuildContext, accounts_script, build_step, image_exists, run_logged
 from conformance.backend.engine import ensure_host_packages
 from conformance.catalogue.targets import TARGETS, UBUNTU_BUILDER_BASE, Distro, Target
 from conformance.paths import cache_dir
@@ -74,7 +72,7 @@ def _debootstrap_args(recipe: Distro, rootfs: str) -> list[str]:
 
 # debootstrap leaves only the release pocket; registry images also carry -updates and -security.
 # The mirror is the one debootstrap wrote; SECURITY is the security archive (empty: the same mirror).
-_POCKETS = """
+POCKETS = """
 set -e
 set -- $(grep -m1 '^deb ' /etc/apt/sources.list)
 mirror=$2 suite=$3
@@ -89,7 +87,7 @@ DEBIAN_FRONTEND=noninteractive apt-get -y -qq upgrade
 def _finish_image(target: Target, base: str, context: BuildContext) -> None:
     """Add the update pockets and upgrade, create the accounts, drop apt's caches; commit as the tag."""
     security = host_debian_mirror(pocket="-security") if _recipe(target).distro == "debian" else None
-    script = f"{_POCKETS} {accounts_script()} && apt-get clean && rm -rf /var/lib/apt/lists/*"
+    script = f"{POCKETS} {accounts_script()} && apt-get clean && rm -rf /var/lib/apt/lists/*"
     with build_step(
         context.client,
         base,
@@ -102,7 +100,7 @@ def _finish_image(target: Target, base: str, context: BuildContext) -> None:
 
 
 def _import_rootfs(context: BuildContext, rootfs: Path, tag: str) -> None:
-    archive = rootfs.with_suffix(".tar")
+    archive = rootfs.with_name(rootfs.name + ".tar")  # names like python-3.13-... have dots
     run_logged(["tar", "--numeric-owner", "-C", str(rootfs), "-cf", str(archive), "."], context.log_path)
     repository, _, version = tag.partition(":")
     try:
@@ -120,21 +118,13 @@ def helpers(image_of: Callable[[Target], str]) -> list[str]:
     return [_builder_tag(image_of(TARGETS[UBUNTU_BUILDER_BASE]))]
 
 
-def _image_exists(client: docker.DockerClient, tag: str) -> bool:
-    try:
-        client.images.get(tag)
-    except docker.errors.ImageNotFound:
-        return False
-    return True
-
-
 def _ubuntu_builder(context: BuildContext) -> str:
     """An image of the Debian builder suite with debootstrap and ubuntu-keyring added."""
     base = context.image_of(TARGETS[UBUNTU_BUILDER_BASE])
     tag = _builder_tag(base)
     # Both Ubuntu targets need it; under xdist they may be built at the same time.
     with FileLock(str(cache_dir() / "locks" / "builder-ubuntu.lock")):
-        if not _image_exists(context.client, tag):
+        if not image_exists(context.client, tag):
             script = (
                 "apt-get update -qq && DEBIAN_FRONTEND=noninteractive "
                 "apt-get install -y -qq debootstrap ubuntu-keyring"
@@ -148,11 +138,11 @@ def _ubuntu_builder(context: BuildContext) -> str:
     return tag
 
 
-def _debootstrap_ubuntu(target: Target, rootfs: Path, context: BuildContext) -> None:
+def _debootstrap_ubuntu(target: Target, recipe: Distro, rootfs: Path, context: BuildContext) -> None:
     builder = _ubuntu_builder(context)
     # debootstrap's own default Ubuntu mirror is used: no mirror is named in the suite.
     volumes = {str(rootfs): {"bind": "/rootfs", "mode": "rw"}}
-    args = _debootstrap_args(_recipe(target), "/rootfs")
+    args = _debootstrap_args(recipe, "/rootfs")
     with build_step(
         context.client,
         builder,
@@ -165,12 +155,11 @@ def _debootstrap_ubuntu(target: Target, rootfs: Path, context: BuildContext) -> 
         pass  # the rootfs is in the bind-mounted directory; nothing to keep from the container
 
 
-def build(target: Target, context: BuildContext) -> None:
-    """debootstrap the suite (Debian's from the host's archive, Ubuntu's in a builder), then finish it."""
+def bootstrap(target: Target, recipe: Distro, context: BuildContext, tag: str) -> None:
+    """debootstrap the suite (Debian's from the host's archive, Ubuntu's in a builder) as image ``tag``."""
     scratch = cache_dir() / "rootfs"
     scratch.mkdir(parents=True, exist_ok=True)
     rootfs = Path(tempfile.mkdtemp(prefix=f"{target.name}-", dir=scratch))
-    recipe = _recipe(target)
     try:
         if recipe.distro == "debian":
             ensure_host_packages(("debootstrap", "debootstrap"))
@@ -179,11 +168,16 @@ def build(target: Target, context: BuildContext) -> None:
                 _debootstrap_args(recipe, str(rootfs)) + ([mirror] if mirror else []), context.log_path
             )
         else:
-            _debootstrap_ubuntu(target, rootfs, context)
-        base = f"{context.tag}-rootfs"
-        _import_rootfs(context, rootfs, base)
+            _debootstrap_ubuntu(target, recipe, rootfs, context)
+        _import_rootfs(context, rootfs, tag)
     finally:
         shutil.rmtree(rootfs, ignore_errors=True)
+
+
+def build(target: Target, context: BuildContext) -> None:
+    """debootstrap the suite, then finish it."""
+    base = f"{context.tag}-rootfs"
+    bootstrap(target, _recipe(target), context, base)
     try:
         _finish_image(target, base, context)
     finally:
