@@ -18,8 +18,9 @@ Prepare = Callable[[TargetContainer], None]
 class ContainerPool:
     """Hands out fresh, prepared containers of an image, one spare kept warm; removes them off the clock.
 
-    Every container is still used by exactly one cell. ``close`` waits for the background work and
-    removes the spare, so nothing it started outlives it (the run's label sweep is the last net).
+    Every container is still used by exactly one cell. ``close`` waits for the background work, then
+    removes every container the pool started that is still there (a removal that failed in the
+    background is tried again), so nothing it started outlives it; the run's label sweep is the last net.
     """
 
     def __init__(self, stage_dir: str, run_id: str, prepare: Prepare, *, keep: bool = False) -> None:
@@ -30,17 +31,30 @@ class ContainerPool:
         # Two threads: one starts the spare while the other removes the last cell's container.
         self._executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="containers")
         self._spare: tuple[str, Future[TargetContainer]] | None = None
+        self._started: set[TargetContainer] = set()  # not yet removed
         self._lock = threading.Lock()
         self._closed = False
 
     def _ready(self, image: str) -> TargetContainer:
-        container = TargetContainer(image, self._stage_dir, self._run_id, keep=self._keep).start()
+        container = TargetContainer(image, self._stage_dir, self._run_id, keep=self._keep)
+        with self._lock:
+            self._started.add(container)
+        container.start()
         try:
             self._prepare(container)
         except BaseException:
-            container.close()
+            self._remove(container)
             raise
         return container
+
+    def _remove(self, container: TargetContainer) -> None:
+        try:
+            container.close()
+        except Exception as error:  # the engine is slow or busy: ``close`` tries again
+            log.warning("could not remove container %s yet: %s", container.image, error)
+            return
+        with self._lock:
+            self._started.discard(container)
 
     def take(self, image: str) -> TargetContainer:
         """A started, prepared container of ``image``; a spare of the same image starts behind it."""
@@ -54,7 +68,7 @@ class ContainerPool:
             if spare_image == image:
                 container = future.result()
             else:
-                self._executor.submit(_close_when_done, future)
+                self._executor.submit(self._remove_when_ready, future)
         if container is None:
             container = self._ready(image)
         with self._lock:
@@ -63,32 +77,33 @@ class ContainerPool:
         return container
 
     def release(self, container: TargetContainer) -> None:
-        """Remove a used container in the background (``close`` waits for it)."""
+        """Remove a used container in the background (``close`` makes sure it is gone)."""
         try:
-            self._executor.submit(container.close)
+            self._executor.submit(self._remove, container)
         except RuntimeError:  # the executor is shut down: remove it here
-            container.close()
+            self._remove(container)
+
+    def _remove_when_ready(self, future: Future[TargetContainer]) -> None:
+        try:
+            container = future.result()
+        except BaseException as error:  # it failed to start: _ready removed what it made
+            log.debug("a spare container failed to start: %s", error)
+            return
+        self._remove(container)
 
     def close(self) -> None:
-        """Wait for background starts and removals, then remove the spare."""
+        """Wait for background starts and removals, then remove the spare and anything left."""
         with self._lock:
             self._closed = True
             spare, self._spare = self._spare, None
         if spare is not None:
-            self._executor.submit(_close_when_done, spare[1])
+            self._executor.submit(self._remove_when_ready, spare[1])
         self._executor.shutdown(wait=True)
+        for container in list(self._started):
+            container.close()  # a second failure is the caller's to see
 
     def __enter__(self) -> ContainerPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def _close_when_done(future: Future[TargetContainer]) -> None:
-    try:
-        container = future.result()
-    except BaseException as error:  # it never became a container: nothing to remove
-        log.debug("a spare container failed to start: %s", error)
-        return
-    container.close()
