@@ -12,7 +12,6 @@ import importlib.metadata
 import json
 import os
 import shutil
-import stat
 import subprocess
 import sys
 import zipfile
@@ -23,10 +22,9 @@ import installer
 import packaging
 
 import conformance
+from conformance.archive import add_file
 
 SHEBANG = b"#!/usr/bin/env python3\n"
-#: The earliest timestamp a zip file can hold: fixed so that rebuilding gives identical bytes.
-EPOCH = (1980, 1, 1, 0, 0, 0)
 _BUILDER = Path(__file__).name
 #: Becomes the archive's ``__main__.py`` and is not a module of the package inside it.
 _ZIPMAIN = "zipmain.py"
@@ -145,12 +143,9 @@ def build_zipapp(dest: Path) -> Path:
         f.write(SHEBANG)
         with zipfile.ZipFile(f, "w") as archive:
             for name, content in entries():
-                info = zipfile.ZipInfo(name, date_time=EPOCH)
-                info.external_attr = (stat.S_IFREG | 0o644) << 16
                 # Stored, not deflated: every run reads its modules from here, and inflating them costs
                 # more than the bigger file does.
-                info.compress_type = zipfile.ZIP_STORED
-                archive.writestr(info, content)
+                add_file(archive, name, content, compression=zipfile.ZIP_STORED)
     os.chmod(partial, 0o755)
     partial.replace(dest)
     return dest

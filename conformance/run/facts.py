@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +24,6 @@ class InterpreterFacts:
     default_scheme: str
     default_writable: bool
     externally_managed: bool
-    marker: str
     pip_version: str | None
     libc: str
     proof: dict[str, str]  # the kernel's word on who ran the probe: uid, capabilities, no-new-privileges
@@ -52,15 +50,10 @@ class InterpreterFacts:
             default_scheme=raw["default_scheme"],
             default_writable=all(raw["default_writable"].values()),
             externally_managed=raw["externally_managed"]["present"],
-            marker=raw["externally_managed"]["marker"],
             pip_version=raw.get("pip_version"),
             libc=" ".join(p for p in raw.get("libc", []) if p),
             proof=dict(raw.get("proof", {})),
         )
-
-    @classmethod
-    def from_json(cls, text: str) -> InterpreterFacts:
-        return cls.from_probe(json.loads(text))
 
     def summary(self) -> dict[str, object]:
         """The facts a reader of the matrix needs beside each cell."""

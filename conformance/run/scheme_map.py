@@ -7,7 +7,7 @@ import posixpath
 from conformance.run.facts import InterpreterFacts
 
 #: sysconfig keys as installers call them; stdlib keys are kept so that a write there is named as such.
-_KEY_NAMES = {"include": "headers", "platinclude": "headers"}
+_KEY_NAMES = {"include": "headers"}
 _IGNORED_KEYS = frozenset({"platinclude"})
 
 

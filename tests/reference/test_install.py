@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conformance.archive import record_hash
 from conformance.reference import scheme
 from conformance.reference.commands import InstallOptions, run_install
 from conformance.reference.environment import Environment, gather
@@ -27,7 +28,7 @@ from conformance.reference.scheme import Scheme
 from conformance.reference.wheelfile import read_wheel, vet
 
 from .support import tree
-from .wheelmaker import make_wheel, record_hash
+from .wheelmaker import make_wheel
 
 MakeEnv = Callable[..., Environment]
 HOST = gather({})  # install_wheel only takes the interpreter path and launcher kind from it

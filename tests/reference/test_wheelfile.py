@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from conformance.archive import record_hash
 from conformance.reference.errors import InvalidWheel
 from conformance.reference.scheme import Scheme
 from conformance.reference.wheelfile import destination, read_wheel, vet
 
-from .wheelmaker import make_wheel, record_hash
+from .wheelmaker import make_wheel
 
 
 def scheme_in(root: Path) -> Scheme:

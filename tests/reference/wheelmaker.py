@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-_EPOCH = (1980, 1, 1, 0, 0, 0)
-
-
-def record_hash(data: bytes) -> str:
-    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=")
-    return f"sha256={digest.decode('ascii')}"
+from conformance.archive import add_file, record_file, record_rows
 
 
 def make_wheel(
@@ -54,18 +47,14 @@ def make_wheel(
             sections.append(f"[{section}]\n" + "".join(f"{k} = {v}\n" for k, v in scripts.items()))
     if sections:
         members[f"{dist_info}/entry_points.txt"] = "\n".join(sections).encode()
-    rows = [f"{path},{record_hash(data)},{len(data)}" for path, data in members.items()]
-    rows.append(f"{dist_info}/RECORD,,")
+    rows = record_rows(members.items(), f"{dist_info}/RECORD")
     if record is not None:
         rows = record(rows)
-    members[f"{dist_info}/RECORD"] = ("\n".join(rows) + "\n").encode()
+    members[f"{dist_info}/RECORD"] = record_file(rows)
     members.update(extra_members or {})
     out_dir.mkdir(parents=True, exist_ok=True)
     target = out_dir / f"{normalized}-{version}-{tag}.whl"
     with zipfile.ZipFile(target, "w") as archive:
         for path, data in members.items():
-            info = zipfile.ZipInfo(path, date_time=_EPOCH)
-            mode = 0o755 if path in executable else 0o644
-            info.external_attr = (0o100000 | mode) << 16
-            archive.writestr(info, data)
+            add_file(archive, path, data, mode=0o755 if path in executable else 0o644)
     return target
