@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from collections.abc import Callable
 
 import docker
@@ -102,3 +103,15 @@ def test_sweep_removes_only_containers_of_dead_runs(
         assert live.id in remaining
     finally:
         live.remove(force=True)
+
+
+def test_a_zombie_controller_counts_as_gone() -> None:
+    from conformance.backend.container import _alive
+
+    child = subprocess.Popen(["true"])
+    deadline = time.monotonic() + 10
+    while _alive(child.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)  # exited but not yet waited for: a zombie
+    assert not _alive(child.pid)
+    child.wait()
+    assert _alive(os.getpid())
