@@ -1,8 +1,10 @@
-"""Render the self-contained HTML page of a matrix document: tables, filters and every cell's detail."""
+"""Render the self-contained HTML page of a matrix document: advice, tables, filters, each cell's evidence."""
 
 from __future__ import annotations
 
+import base64
 import datetime
+import gzip
 import itertools
 import shlex
 from collections import Counter
@@ -13,6 +15,7 @@ import jinja2
 
 from conformance.record.cell import Cell, Expectation
 from conformance.record.document import MatrixDocument, Parity, ParityDifference, RunInfo
+from conformance.report.advice import advise, summarize
 from conformance.report.table import Row, TargetTable, target_tables
 from conformance.vocabulary import Change, FileRole, Outcome, Verdict
 
@@ -244,9 +247,21 @@ def invocation(argv: list[str], environment: dict[str, str]) -> str:
     return " ".join([*assignments, shlex.join(argv)])
 
 
+def _evidence(views: list[TargetView], helpers: dict[str, object]) -> dict[str, str]:
+    """Each target's cell panels, gzipped (no timestamp, so a page renders byte for byte alike) and base64."""
+    module = _ENVIRONMENT.get_template("evidence.html.j2").make_module(helpers)
+    detail = getattr(module, "detail")  # noqa: B009 - a template's macro, unknown to the type checker
+    blobs = {}
+    for view in views:
+        html = "".join(str(detail(cell, view.target)) for row in view.rows for cell in row.cells.values())
+        blobs[view.target] = base64.b64encode(gzip.compress(html.encode(), mtime=0)).decode()
+    return blobs
+
+
 def render_html(document: MatrixDocument) -> str:
-    """The page: run header, legend, parity, filters, one table per target, and every cell's detail."""
-    views = [_target_view(t) for t in target_tables(document)]
+    """The page: run header, advice, legend, parity, filters, a table per target, each cell's evidence."""
+    tables = target_tables(document)
+    views = [_target_view(t) for t in tables]
     comparisons = {
         cell.id: compare(cell, row.cells[BASELINE])
         for view in views
@@ -255,7 +270,19 @@ def render_html(document: MatrixDocument) -> str:
         for spelling, cell in row.cells.items()
         if spelling != BASELINE
     }
+    helpers: dict[str, object] = {
+        "comparisons": comparisons,
+        "baseline": BASELINE,
+        "invocation": invocation,
+        "is_changed": is_changed,
+        "outcome": outcome,
+        "intent_label": intent_label,
+    }
     return _ENVIRONMENT.get_template("index.html.j2").render(
+        **helpers,
+        evidence=_evidence(views, helpers),
+        advice={t.target: advise(t) for t in tables},
+        summaries=summarize(tables),
         doc=document,
         run=document.run,
         views=views,
@@ -263,15 +290,9 @@ def render_html(document: MatrixDocument) -> str:
         targets=document.targets,
         commands={name: spelling.commands for name, spelling in document.spellings.items()},
         notes={name: spelling.note for name, spelling in document.spellings.items() if spelling.note},
-        comparisons=comparisons,
         parities=[(p, parity_rows(p)) for p in document.parity],
         changed_count=sum(is_changed(c) for c in document.cells),
         duration=_duration(document.run),
-        is_changed=is_changed,
-        outcome=outcome,
-        invocation=invocation,
-        intent_label=intent_label,
-        baseline=BASELINE,
         dimensions={
             "target": [v.target for v in views],
             "account": _distinct(row.key[0] for v in views for row in v.rows),
