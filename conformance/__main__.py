@@ -14,6 +14,7 @@ from conformance.backend.staging import ToolError, stage
 from conformance.catalogue.targets import TARGETS
 from conformance.matrix.selection import SelectionError, parse_names
 from conformance.record.document import DocumentError, load_document
+from conformance.record.merge import MergeError, merge
 from conformance.report.diff import diff_documents, render_diff_markdown
 from conformance.report.write import write_reports
 
@@ -52,6 +53,22 @@ def _diff(args: argparse.Namespace) -> int:
     return 0
 
 
+def _shard_path(shard: str) -> Path:
+    """A shard's matrix.json, named itself or by the directory holding it (a downloaded artifact)."""
+    path = Path(shard)
+    return path / "matrix.json" if path.is_dir() else path
+
+
+def _merge(args: argparse.Namespace) -> int:
+    document = merge([load_document(_shard_path(shard)) for shard in args.shards])
+    print(
+        f"merged {len(document.run.shards)} shards, {len(document.cells)} cells, into run {document.run.id}"
+    )
+    for path in write_reports(document, Path(args.out)):
+        print(f"wrote {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m conformance", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -73,11 +90,25 @@ def main(argv: list[str] | None = None) -> int:
     diff.add_argument("old")
     diff.add_argument("new")
     diff.set_defaults(run=_diff)
+    merging = commands.add_parser(
+        "merge", help="one document, of one run, from the matrix.json of several runs (shards)"
+    )
+    merging.add_argument("shards", nargs="+", help="matrix.json files, or directories holding one")
+    merging.add_argument("-o", "--out", required=True, help="where matrix.json and the pages go")
+    merging.set_defaults(run=_merge)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         code: int = args.run(args)
-    except (EngineUnavailable, ImageBuildError, ToolError, SelectionError, DocumentError, OSError) as error:
+    except (
+        EngineUnavailable,
+        ImageBuildError,
+        ToolError,
+        SelectionError,
+        DocumentError,
+        MergeError,
+        OSError,
+    ) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     return code

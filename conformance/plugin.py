@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,10 +16,18 @@ import pytest
 from filelock import FileLock
 
 from conformance.backend.container import remove_run_containers, sweep_stale_containers
-from conformance.backend.engine import engine_client, ensure_engine
+from conformance.backend.engine import engine_client, engine_problem, ensure_engine
+from conformance.backend.host import (
+    HostAccounts,
+    HostTarget,
+    default_pythons,
+    host_targets,
+    machine_description,
+)
 from conformance.backend.images import IMAGE_SOURCES, ImageSource, ensure_image
 from conformance.backend.pool import ContainerPool
 from conformance.backend.staging import Toolset, stage
+from conformance.catalogue.accounts import ACCOUNTS, Account
 from conformance.catalogue.fixtures import FixtureError
 from conformance.catalogue.installers import INSTALLERS
 from conformance.catalogue.targets import TARGETS
@@ -28,14 +38,21 @@ from conformance.record.cell import Cell
 from conformance.record.expectations import Expectations
 from conformance.record.recorder import CELL_PROPERTY, MatrixCollector
 from conformance.run.cell import run_cell
+from conformance.run.host import CellNotRun, run_host_cell
 from conformance.run.observe import begin
 
 RUN_ID_KEY = "conformance_run_id"
+ENGINE_PROBLEM_KEY = "conformance_engine_problem"
+NOT_RUN_KEY = "conformance_not_run"
 _SELECTORS = ("targets", "accounts", "scenarios", "fixtures", "installers", "spellings")
 #: pytest itself owns --fixtures.
 _OPTION_NAMES = {"fixtures": "packages"}
 selection_key = pytest.StashKey[Selection]()
 run_id_key = pytest.StashKey[str]()
+host_key = pytest.StashKey[dict[str, HostTarget]]()
+#: Why the container rows cannot run here (None: they can), decided once by the controller.
+engine_problem_key = pytest.StashKey[str | None]()
+not_run_key = pytest.StashKey[list[str]]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -83,6 +100,24 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="an exact pip version for pip-latest (overrides --installer-versions)",
     )
     group.addoption(
+        "--host-python",
+        default=None,
+        metavar="PATHS",
+        help="comma-separated interpreters of this machine to run as host targets (default: the python3, "
+        "or py, found on PATH outside any venv; 'none': no host rows)",
+    )
+    group.addoption(
+        "--host-name-suffix",
+        default="",
+        metavar="SUFFIX",
+        help="appended to host target names (host-macos-cpython3.13-image): tells apart two shards' Pythons",
+    )
+    group.addoption(
+        "--host-allow-system-writes",
+        action="store_true",
+        help="let host cells write into the interpreter's own site-packages (only on a throwaway machine)",
+    )
+    group.addoption(
         "--reports-dir",
         default=None,
         help="where matrix.json, summary.md and index.html go (default: reports/)",
@@ -93,8 +128,11 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "docker: needs a Docker engine and target images (set up automatically)"
     )
+    hosts = config.stash[host_key] = _host_targets(config)
     try:
-        selection = Selection.from_options({n: config.getoption(f"conformance_{n}") for n in _SELECTORS})
+        selection = Selection.from_options(
+            {n: config.getoption(f"conformance_{n}") for n in _SELECTORS}, list(hosts)
+        )
     except (SelectionError, FixtureError) as error:
         raise pytest.UsageError(str(error)) from error
     config.stash[selection_key] = selection
@@ -109,6 +147,8 @@ def pytest_configure(config: pytest.Config) -> None:
         )
     workerinput = getattr(config, "workerinput", None)
     config.stash[run_id_key] = workerinput[RUN_ID_KEY] if workerinput else uuid.uuid4().hex[:12]
+    if workerinput:
+        config.stash[engine_problem_key] = workerinput[ENGINE_PROBLEM_KEY]
     if workerinput is None:
         # Only the controller (or a run without xdist) assembles the matrix.
         out = Path(config.getoption("reports_dir") or reports_dir())
@@ -123,6 +163,27 @@ def pytest_configure(config: pytest.Config) -> None:
 @pytest.hookimpl(optionalhook=True)
 def pytest_configure_node(node: Any) -> None:
     node.workerinput[RUN_ID_KEY] = node.config.stash[run_id_key]
+    node.workerinput[ENGINE_PROBLEM_KEY] = _engine_problem(node.config)
+
+
+def _engine_problem(config: pytest.Config) -> str | None:
+    """Why the container rows cannot run (None: they can); asked once, by the controller, for its workers."""
+    if engine_problem_key not in config.stash:
+        selected = any(spec.target in TARGETS for spec in config.stash[selection_key].cells())
+        config.stash[engine_problem_key] = engine_problem() if selected else None
+    return config.stash[engine_problem_key]
+
+
+def _host_targets(config: pytest.Config) -> dict[str, HostTarget]:
+    """This machine's interpreters named on the command line (or the one found), as host targets."""
+    option = config.getoption("host_python")
+    if option is not None and option.strip() == "none":
+        return {}
+    pythons = [p.strip() for p in option.split(",") if p.strip()] if option else default_pythons()
+    try:
+        return host_targets(pythons, config.getoption("host_name_suffix"))
+    except (OSError, ValueError) as error:
+        raise pytest.UsageError(f"--host-python: {error}") from error
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -131,10 +192,42 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("cell_spec", specs, ids=[s.id for s in specs])
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def _cell_target(item: pytest.Item) -> str | None:
+    callspec = getattr(item, "callspec", None)
+    spec = callspec.params.get("cell_spec") if callspec is not None else None
+    return spec.target if isinstance(spec, CellSpec) else None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    kept, dropped = [], []
     for item in items:
-        if "cell_spec" in getattr(item, "fixturenames", ()):
+        target = _cell_target(item)
+        if target in TARGETS:
             item.add_marker(pytest.mark.docker)
+            if _engine_problem(config) is not None:
+                dropped.append(item)
+                continue
+        kept.append(item)
+    config.stash[not_run_key] = sorted({str(_cell_target(item)) for item in dropped})
+    if hasattr(config, "workeroutput"):  # the controller says it, once for every worker
+        config.workeroutput[NOT_RUN_KEY] = config.stash[not_run_key]
+    if dropped:
+        # Not one error per cell: the cause is said once, at the end of the run.
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    not_run = set(node.config.stash.get(not_run_key, [])) | set(node.workeroutput.get(NOT_RUN_KEY, []))
+    node.config.stash[not_run_key] = sorted(not_run)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    not_run = config.stash.get(not_run_key, [])
+    if not_run:
+        terminalreporter.write_sep("=", "container rows not run")
+        terminalreporter.write_line(f"{', '.join(not_run)}: {config.stash[engine_problem_key]}")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -230,19 +323,53 @@ def container_pool(
 
 
 @pytest.fixture
-def cell_runner(
-    target_images: Callable[[str], str], toolset: Toolset, container_pool: ContainerPool
-) -> Callable[[CellSpec], Cell]:
-    """Run a cell in a fresh container of its target, removed afterwards."""
+def cell_runner(request: pytest.FixtureRequest, toolset: Toolset) -> Callable[[CellSpec], Cell]:
+    """Run a cell: on this machine for a host target, else in a fresh container of its target (removed
+    afterwards); the record names the machine that ran it."""
+    hosts = request.config.stash[host_key]
+    allow = bool(request.config.getoption("host_allow_system_writes"))
 
     def execute(spec: CellSpec) -> Cell:
-        container = container_pool.take(target_images(spec.target))
-        try:
-            return run_cell(spec, container, toolset)
-        finally:
-            container_pool.release(container)
+        host = hosts.get(spec.target)
+        if host is not None:
+            try:
+                accounts = _host_accounts(host, toolset.root)
+                cell = run_host_cell(spec, host, toolset, accounts, allow_system_writes=allow)
+            except CellNotRun as reason:
+                pytest.skip(str(reason))
+        else:
+            images: Callable[[str], str] = request.getfixturevalue("target_images")
+            pool: ContainerPool = request.getfixturevalue("container_pool")
+            container = pool.take(images(spec.target))
+            try:
+                cell = run_cell(spec, container, toolset)
+            finally:
+                pool.release(container)
+        cell.machine = machine_description()
+        return cell
 
     return execute
+
+
+@functools.cache
+def _host_accounts(target: HostTarget, tools: str) -> HostAccounts:
+    return HostAccounts.here().for_target(target, tools)
+
+
+@pytest.fixture
+def cell_account(pytestconfig: pytest.Config, toolset: Toolset) -> Callable[[CellSpec], Account | None]:
+    """Who a cell's probe must prove it ran as (None: the machine's kernel cannot tell: no /proc)."""
+    hosts = pytestconfig.stash[host_key]
+
+    def account(spec: CellSpec) -> Account | None:
+        host = hosts.get(spec.target)
+        if host is None:
+            return ACCOUNTS[spec.account]
+        if sys.platform != "linux":
+            return None
+        return _host_accounts(host, toolset.root).accounts[spec.account]
+
+    return account
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from conformance.backend.protocol import ExecResult
 from conformance.catalogue.accounts import Account
+from conformance.catalogue.platforms import POSIX, Platform
 from conformance.run import probe
 
 
@@ -23,6 +24,7 @@ class LocalBackend:
     scratch: str
     tools: str = str(Path(probe.__file__).parent)
     closed: bool = False
+    platform: Platform = POSIX
 
     @property
     def identity(self) -> str:

@@ -56,10 +56,10 @@ def test_diff_prints_the_changes(tmp_path: Path, capsys: pytest.CaptureFixture[s
         ("{not json", "not JSON: Expecting property name"),
         ("[]", "not a matrix document (a JSON list)"),
         ("{}", "schema is None, not 'conformance-matrix'"),
-        ('{"schema": "conformance-matrix", "schema_version": 3}', "not a matrix document: no 'run' field"),
+        ('{"schema": "conformance-matrix", "schema_version": 4}', "not a matrix document: no 'run' field"),
         (
             '{"schema": "conformance-matrix", "schema_version": 2, "cells": []}',
-            "schema_version 2 is not the one this suite reads (3); rerun the matrix to regenerate it",
+            "schema_version 2 is not the one this suite reads (4); rerun the matrix to regenerate it",
         ),
     ],
 )

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 
 import pytest
 
-from conformance import test_matrix
+from conformance import plugin, test_matrix
+from conformance.backend.host import describe, machine_description
 from conformance.backend.staging import Toolset
 
 MATRIX = str(Path(test_matrix.__file__))
@@ -83,3 +86,28 @@ def test_xdist_gives_the_same_matrix_as_a_serial_run(pytester: pytest.Pytester, 
     parallel = _matrix(pytester, toolset, "parallel", "-n", "2")
     assert len(serial) == 6
     assert parallel == serial
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["serial", "xdist"])
+def test_without_an_engine_the_host_rows_run_and_the_container_rows_are_named_once(
+    pytester: pytest.Pytester, toolset: Toolset, monkeypatch: pytest.MonkeyPatch, workers: list[str]
+) -> None:
+    # In-process, so the engine can be made unusable as a normal user would find it.
+    monkeypatch.setattr(plugin, "engine_problem", lambda: "THE CAUSE, AND THE WAY OUT")
+    python = str(getattr(sys, "_base_executable", sys.executable))
+    host = describe(python).name
+    account = "root" if os.geteuid() == 0 else "user"
+    result = pytester.runpytest_inprocess(
+        MATRIX, "--host-python", python, "--targets", f"debian-bookworm,ubuntu-noble,{host}",
+        "--accounts", account, "--scenarios", "explicit-user-bsp", "--packages", "demo-pkg",
+        "--spellings", "reference", *_versions(toolset), "--reports-dir", str(pytester.path / "reports"),
+        *workers,
+    )  # fmt: skip
+    assert result.ret == pytest.ExitCode.OK
+    result.assert_outcomes(passed=1, deselected=0 if workers else 2)
+    result.stdout.fnmatch_lines(
+        ["*container rows not run*", "debian-bookworm, ubuntu-noble: THE CAUSE, AND THE WAY OUT"]
+    )
+    assert result.stdout.str().count("THE CAUSE") == 1
+    cells = json.loads((pytester.path / "reports" / "matrix.json").read_text())["cells"]
+    assert [(c["target"], c["machine"]) for c in cells] == [(host, machine_description())]

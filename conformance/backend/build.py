@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shlex
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,11 +47,14 @@ class BuildContext:
         """The Dockerfile LABEL line every target image carries."""
         return f'LABEL {LABEL_TARGET}="{target.name}" {LABEL_RECIPE}="{self.tag.rpartition(":")[2]}"'
 
-    def commit(self, container: Container, target: Target) -> None:
-        """Commit a finished build container as this context's tag, labelled, idling by default."""
+    def commit(self, container: Container, target: Target, changes: Sequence[str] = ()) -> None:
+        """Commit a finished build container as this context's tag, labelled, idling by default; ``changes``
+        are more Dockerfile instructions."""
         repository, _, version = self.tag.partition(":")
         label = f"LABEL {LABEL_TARGET}={target.name} {LABEL_RECIPE}={version}"
-        container.commit(repository=repository, tag=version, changes=['CMD ["sleep", "infinity"]', label])
+        container.commit(
+            repository=repository, tag=version, changes=['CMD ["sleep", "infinity"]', label, *changes]
+        )
 
 
 def accounts_script() -> str:

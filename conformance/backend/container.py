@@ -14,9 +14,11 @@ import docker.errors
 from testcontainers.core.config import testcontainers_config
 from testcontainers.core.container import DockerContainer
 
+from conformance.backend.build import LABEL_TARGET
 from conformance.backend.protocol import ExecResult
 from conformance.backend.staging import MOUNT_POINT
-from conformance.catalogue.accounts import Account
+from conformance.catalogue.accounts import ACCOUNTS, Account
+from conformance.catalogue.platforms import POSIX, Platform, platform_of
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +30,8 @@ LABEL_PID = "io.conformance.pid"
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 #: tmpfs in every container: outside the root filesystem that the probe walks.
 SCRATCH = "/dev/shm/conformance"
+#: An image label naming a command that readies a started container (run as root, before any snapshot).
+LABEL_READY = "io.conformance.ready"
 
 
 def account_env(account: Account, extra: Mapping[str, str] | None = None) -> dict[str, str]:
@@ -52,6 +56,7 @@ class TargetContainer:
     def __init__(self, image: str, stage_dir: str, run_id: str, *, keep: bool = False) -> None:
         self.image = self.identity = image
         self.keep = keep
+        self.platform: Platform = POSIX
         self._container = (
             DockerContainer(image, command="sleep infinity")
             .with_volume_mapping(stage_dir, MOUNT_POINT, "ro")
@@ -66,10 +71,19 @@ class TargetContainer:
         """Start the container; if starting fails half-way, remove what was created."""
         try:
             self._container.start()
+            labels = self._container.get_wrapped_container().image.labels or {}
+            self.platform = platform_of(labels.get(LABEL_TARGET))
+            if LABEL_READY in labels:
+                self._ready(labels[LABEL_READY])
         except BaseException:
             self._remove()
             raise
         return self
+
+    def _ready(self, command: str) -> None:
+        result = self.exec([command], ACCOUNTS["root"])
+        if result.exit_code != 0:
+            raise RuntimeError(f"{command} failed in {self.image}: {(result.stdout + result.stderr)[-800:]}")
 
     def __enter__(self) -> TargetContainer:
         return self.start()
@@ -130,12 +144,14 @@ def remove_run_containers(client: docker.DockerClient, run_id: str) -> int:
 def sweep_stale_containers(client: docker.DockerClient) -> int:
     """Remove containers left by earlier runs whose controller process is gone."""
     removed = 0
-    for container in client.containers.list(all=True, filters={"label": LABEL_RUN}):
+    # Other runs on this engine remove their own containers meanwhile: one gone already is not an error.
+    for container in client.containers.list(all=True, filters={"label": LABEL_RUN}, ignore_removed=True):
         pid = container.labels.get(LABEL_PID, "")
         if pid.isdigit() and _alive(int(pid)):
             continue
-        container.remove(force=True, v=True)
-        removed += 1
+        with contextlib.suppress(docker.errors.NotFound):
+            container.remove(force=True, v=True)
+            removed += 1
     return removed
 
 

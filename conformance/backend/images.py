@@ -17,10 +17,10 @@ import docker
 import docker.errors
 from filelock import FileLock
 
-from conformance.backend import debootstrap
-from conformance.backend.build import BuildContext, ImageBuildError
+from conformance.backend import cpython, debootstrap, musl, wine
+from conformance.backend.build import BuildContext, ImageBuildError, image_exists
 from conformance.catalogue.accounts import ACCOUNTS
-from conformance.catalogue.targets import TARGETS, Distro, Target
+from conformance.catalogue.targets import TARGETS, CPythonSource, Distro, MuslCPython, Target, WineCPython
 from conformance.paths import cache_dir
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,9 @@ class Builder:
 #: One builder per kind of recipe (catalogue/targets.py ``Recipe``).
 BUILDERS: dict[type, Builder] = {
     Distro: Builder(debootstrap.build, debootstrap.dockerfile, helpers=debootstrap.helpers),
+    CPythonSource: Builder(cpython.build, cpython.dockerfile),
+    WineCPython: Builder(wine.build, wine.dockerfile),
+    MuslCPython: Builder(musl.build, musl.dockerfile),
 }
 
 
@@ -74,24 +77,16 @@ def image_tag(target: Target, source: ImageSource) -> str:
     return f"conformance/{target.name}:{source}-{digest[:12]}"
 
 
-def _image_exists(client: docker.DockerClient, tag: str) -> bool:
-    try:
-        client.images.get(tag)
-    except docker.errors.ImageNotFound:
-        return False
-    return True
-
-
 def ensure_image(client: docker.DockerClient, target: Target, source: ImageSource) -> BuiltImage:
     """Return the target's image, building it once even when many workers ask at the same time."""
     start = time.monotonic()
     tag = image_tag(target, source)
-    if _image_exists(client, tag):
+    if image_exists(client, tag):
         return BuiltImage(target.name, tag, time.monotonic() - start, cached=True)
     locks = cache_dir() / "locks"
     locks.mkdir(parents=True, exist_ok=True)
     with FileLock(str(locks / f"image-{target.name}.lock")):
-        if _image_exists(client, tag):
+        if image_exists(client, tag):
             return BuiltImage(target.name, tag, time.monotonic() - start, cached=True)
         log_dir = cache_dir() / "logs"
         log_dir.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from conformance.catalogue.accounts import Account
+from conformance.catalogue.accounts import ACCOUNTS, Account
+from conformance.catalogue.platforms import Platform
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,11 @@ class Backend(Protocol):
         ...
 
     @property
+    def platform(self) -> Platform:
+        """How the target runs its own programs (natively, or Windows programs through Wine)."""
+        ...
+
+    @property
     def scratch(self) -> str:
         """A directory for the probe's own state, outside the observed filesystems."""
         ...
@@ -50,3 +56,9 @@ class Backend(Protocol):
     def close(self) -> None:
         """Stop the target and remove everything it left; safe to call twice."""
         ...
+
+
+def accounts_of(backend: object) -> Mapping[str, Account]:
+    """The accounts a backend runs commands as: its own if it has them (the host's), else the catalogue's."""
+    own: Mapping[str, Account] | None = getattr(backend, "accounts", None)
+    return ACCOUNTS if own is None else own

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from filelock import FileLock
@@ -49,6 +49,11 @@ class Toolset:
     @classmethod
     def from_json(cls, text: str) -> Toolset:
         return cls(**json.loads(text))
+
+    def in_place(self) -> Toolset:
+        """The same tools named where they are on this machine (the host backend runs them unmounted)."""
+        placeholders = {k: v.replace(MOUNT_POINT, self.root, 1) for k, v in self.placeholders.items()}
+        return replace(self, placeholders=placeholders)
 
 
 @dataclass(frozen=True)
@@ -110,7 +115,8 @@ def _download(project: str, version: str, platform_tag: str | None) -> Path:
     """Download one wheel of ``project==version`` (cached across runs)."""
     dest = _downloads()
     dest.mkdir(parents=True, exist_ok=True)
-    found = sorted(dest.glob(f"{project}-{version}-*.whl"))
+    pattern = f"{project}-{version}-*{platform_tag}*.whl" if platform_tag else f"{project}-{version}-*.whl"
+    found = sorted(dest.glob(pattern))
     if found:
         return found[0]
     extra = ["--platform", platform_tag] if platform_tag else []
@@ -123,6 +129,28 @@ def _download(project: str, version: str, platform_tag: str | None) -> Path:
             raise ToolError(f"Could not download {project}=={version}: {result.stderr.strip()[-800:]}")
         target = dest / wheels[0].name
         wheels[0].replace(target)
+    return target
+
+
+def download_wheel(project: str, version: str, platform_tag: str | None = None) -> Path:
+    """One wheel of ``project==version`` for ``platform_tag`` (None: this machine's), cached across runs."""
+    return _download(project, version, platform_tag)
+
+
+def download_sdist(project: str, version: str) -> Path:
+    """The source distribution of ``project==version`` (cached across runs)."""
+    dest = _downloads()
+    dest.mkdir(parents=True, exist_ok=True)
+    found = sorted(dest.glob(f"{project.replace('-', '_')}-{version}.tar.gz"))
+    if found:
+        return found[0]
+    with tempfile.TemporaryDirectory(dir=dest) as tmp:
+        result = _pip("download", "--no-deps", "--no-binary", ":all:", f"{project}=={version}", "-d", tmp)
+        sdists = sorted(Path(tmp).glob("*.tar.gz"))
+        if result.returncode != 0 or not sdists:
+            raise ToolError(f"Could not download {project}=={version}: {result.stderr.strip()[-800:]}")
+        target = dest / sdists[0].name
+        sdists[0].replace(target)
     return target
 
 
@@ -146,17 +174,34 @@ def _pypi_wheel(staging: Staging, requested: str | None, tools: Path) -> Staged:
 
 def _extract_uv(wheel: Path, dest: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
-        member = next(n for n in archive.namelist() if re.fullmatch(r"uv-[^/]+\.data/scripts/uv", n))
+        pattern = rf"uv-[^/]+\.data/scripts/{re.escape(dest.name)}"
+        member = next(n for n in archive.namelist() if re.fullmatch(pattern, n))
         with archive.open(member) as source, dest.open("wb") as out:
             shutil.copyfileobj(source, out)
     dest.chmod(0o755)
 
 
+def _uv_platform_tag() -> str:
+    """The uv wheel for this machine's programs (the host backend runs uv here, unmounted)."""
+    machine = platform.machine().lower()
+    if sys.platform == "darwin":
+        return "macosx_11_0_arm64" if machine == "arm64" else "macosx_10_12_x86_64"
+    # On Linux the musllinux binary is static: it runs on a glibc host and in every Linux target alike.
+    return f"musllinux_1_1_{machine}"
+
+
 @stager("uv-binary")
 def _uv_binary(staging: Staging, requested: str | None, tools: Path) -> Staged:
-    """uv's static binary, taken out of its manylinux wheel."""
-    wheel, version = _fetch(staging, requested, f"manylinux_2_17_{platform.machine()}")
+    """uv's static binary, taken out of its musllinux wheel (the manylinux wheel's binary needs glibc's
+    loader, which the musl target has not; on macOS the macOS wheel's); its Windows build beside it, as
+    ``uv.exe``."""
+    if sys.platform == "win32":  # the host backend's only uv here
+        wheel, version = _fetch(staging, requested, "win_amd64")
+        _extract_uv(wheel, tools / "uv.exe")
+        return Staged("uv", version)
+    wheel, version = _fetch(staging, requested, _uv_platform_tag())
     _extract_uv(wheel, tools / "uv")
+    _extract_uv(_download("uv", version, "win_amd64"), tools / "uv.exe")
     return Staged("uv", version)
 
 

@@ -26,7 +26,7 @@ def _wheel_file(fixture: Fixture) -> bytes:
     purelib = "true" if fixture.root_is_purelib else "false"
     return (
         f"Wheel-Version: 1.0\nGenerator: conformance {__version__}\n"
-        f"Root-Is-Purelib: {purelib}\nTag: py3-none-any\n"
+        f"Root-Is-Purelib: {purelib}\nTag: {fixture.tag}\n"
     ).encode("ascii")
 
 
@@ -43,7 +43,7 @@ def wheel_entries(fixture: Fixture) -> list[tuple[str, bytes, int]]:
     data_dir = f"{fixture.normalized}-{fixture.version}.data"
     for member in fixture.members:
         sub = ROOT_DIR if member.key == "root" else member.key
-        content = (fixture.source / sub / member.path).read_bytes()
+        content = (fixture.source / member.within / sub / member.path).read_bytes()
         mode = 0o755 if member.key == "scripts" else 0o644
         arcname = member.path if member.key == "root" else f"{data_dir}/{member.key}/{member.path}"
         entries.append((arcname, content, mode))
@@ -73,4 +73,4 @@ def build_wheel(fixture: Fixture, out_dir: Path) -> Path:
 def build_wheelhouse(out_dir: Path, fixtures: Iterable[Fixture] | None = None) -> list[Path]:
     """Build every fixture (or the given ones) into ``out_dir``, a find-links directory."""
     chosen = all_fixtures().values() if fixtures is None else fixtures
-    return [build_wheel(f, out_dir) for f in chosen]
+    return [build_wheel(wheel, out_dir) for f in chosen for wheel in f.wheels]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,10 @@ from conformance.paths import FIXTURES_DIR
 DATA_KEYS = ("purelib", "platlib", "scripts", "headers", "data")
 #: The sub-directory holding the wheel's root (routed to purelib or platlib by Root-Is-Purelib).
 ROOT_DIR = "src"
+#: The sub-directory holding, per platform tag, the files only that tag's wheel carries.
+TAGS_DIR = "tags"
+#: The tag of a fixture's one wheel when its fixture.toml names no ``tags``.
+GENERIC_TAG = "py3-none-any"
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class Member:
 
     key: str  # "root", or one of DATA_KEYS
     path: str  # POSIX path relative to the key's directory
+    within: str = ""  # the fixture sub-directory holding the key's directory ("tags/<platform>")
 
     def scheme_key(self, root_is_purelib: bool) -> str:
         if self.key == "root":
@@ -46,6 +51,20 @@ class Fixture:
     members: tuple[Member, ...]
     source: Path
     dependency_only: bool = False
+    tag: str = GENERIC_TAG
+    #: One fixture per wheel when fixture.toml names ``tags``: the same project, its members plus
+    #: those under ``tags/<platform>/``, so that what lands shows which wheel an installer picked.
+    variants: tuple[Fixture, ...] = ()
+
+    @property
+    def platform(self) -> str:
+        """The platform part of the wheel's tag (``any``, ``manylinux_2_17_x86_64``...)."""
+        return self.tag.rsplit("-", 1)[-1]
+
+    @property
+    def wheels(self) -> tuple[Fixture, ...]:
+        """The fixture of each wheel built for this project."""
+        return self.variants or (self,)
 
     @property
     def normalized(self) -> str:
@@ -54,20 +73,20 @@ class Fixture:
 
     @property
     def wheel_name(self) -> str:
-        return f"{self.normalized}-{self.version}-py3-none-any.whl"
+        return f"{self.normalized}-{self.version}-{self.tag}.whl"
 
     @property
     def dist_info(self) -> str:
         return f"{self.normalized}-{self.version}.dist-info"
 
 
-def _members(source: Path) -> tuple[Member, ...]:
+def _members(source: Path, within: str = "") -> tuple[Member, ...]:
     members: list[Member] = []
     for key, sub in [("root", ROOT_DIR), *[(k, k) for k in DATA_KEYS]]:
-        base = source / sub
+        base = source / within / sub
         if base.is_dir():
             members.extend(
-                Member(key, p.relative_to(base).as_posix())
+                Member(key, p.relative_to(base).as_posix(), within)
                 for p in sorted(base.rglob("*"))
                 if p.is_file() and "__pycache__" not in p.parts
             )
@@ -100,13 +119,21 @@ def _validated(source: Path) -> dict[str, Any]:
         raise FixtureError(f"{path}: {error}") from error
     if not (source / ROOT_DIR / spec["import_name"]).is_dir():
         raise FixtureError(f"{path}: no package directory {ROOT_DIR}/{spec['import_name']}/ beside it")
+    for tag in spec.get("tags", ()):
+        if not isinstance(tag, str) or tag.count("-") != 2:
+            raise FixtureError(f"{path}: tag {tag!r} is not a wheel tag like py3-none-any")
     return spec
+
+
+def _variant(base: Fixture, tag: str) -> Fixture:
+    extra = _members(base.source, f"{TAGS_DIR}/{tag.rsplit('-', 1)[-1]}")
+    return replace(base, tag=tag, members=base.members + extra)
 
 
 def load_fixture(source: Path) -> Fixture:
     """Read one fixture directory, checking it first."""
     spec = _validated(source)
-    return Fixture(
+    base = Fixture(
         name=spec["name"],
         version=spec["version"],
         import_name=spec["import_name"],
@@ -118,6 +145,8 @@ def load_fixture(source: Path) -> Fixture:
         source=source,
         dependency_only=bool(spec.get("dependency_only", False)),
     )
+    tags = spec.get("tags", ())
+    return replace(base, variants=tuple(_variant(base, t) for t in tags)) if tags else base
 
 
 @cache

@@ -39,7 +39,7 @@ SCENARIOS: dict[str, Scenario] = {
             Intent.IMPLICIT,
             "Install outside a venv with no location flag; pip falls back to the user scheme "
             "when site-packages is not writeable.",
-            fixtures=("demo-pkg", "demo-plat", "demo-app"),
+            fixtures=("demo-pkg", "demo-plat", "demo-plat-tags", "demo-app"),
         ),
         Scenario(
             "implicit-bsp",
@@ -52,14 +52,14 @@ SCENARIOS: dict[str, Scenario] = {
             "explicit-user",
             Intent.USER,
             "An explicit user-scheme install (pip --user, and uv's workarounds).",
-            fixtures=("demo-pkg", "demo-plat", "demo-app"),
+            fixtures=("demo-pkg", "demo-plat", "demo-plat-tags", "demo-app"),
         ),
         Scenario(
             "explicit-user-bsp",
             Intent.USER,
             "The explicit user install with --break-system-packages (the PEP 668 override).",
             break_system_packages=True,
-            fixtures=("demo-pkg", "demo-plat", "demo-app"),
+            fixtures=("demo-pkg", "demo-plat", "demo-plat-tags", "demo-app"),
         ),
         Scenario(
             "venv-user",

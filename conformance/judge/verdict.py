@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import posixpath
-
 from conformance.catalogue.fixtures import Fixture
 from conformance.judge.layout import DistLayout, dist_layout
+from conformance.judge.paths import rules
 from conformance.record.cell import Expectation, FileChange, Judgement, Observation
 from conformance.run.facts import InterpreterFacts
 from conformance.vocabulary import Change, FileRole, Outcome, Verdict
@@ -20,23 +19,28 @@ def _is_state(change: FileChange, facts: InterpreterFacts) -> bool:
     """Temporary or cache files outside every scheme (a scheme directory is never state, even under /tmp)."""
     if change.slots:
         return False
-    dirs = (*_STATE_DIRS, posixpath.join(facts.home, ".cache"))
+    path_rules = rules(facts)
+    if path_rules.nt:
+        # The interpreter's own temporary directory (%TEMP%); Windows has no ~/.cache convention.
+        return facts.temp is not None and path_rules.inside(change.path, facts.temp)
+    dirs = (*_STATE_DIRS, path_rules.flavour.join(facts.home, ".cache"))
     return any(change.path == d or change.path.startswith(d + "/") for d in dirs)
 
 
 def _misplaced_of(path: str, layouts: list[DistLayout]) -> str | None:
     """The wheel member (or generated file) this path is a copy of, when it is not where it belongs."""
     for layout in layouts:
-        if f"/{posixpath.basename(layout.dist_info_dir)}/" in path:
+        r = layout.rules
+        if r.has_dir(path, r.flavour.basename(layout.dist_info_dir)):
             return f"{layout.dist}:dist-info"
-        for name in layout.scripts:
-            if posixpath.basename(path) == name:
+        for name, expected in layout.scripts.items():
+            if r.basename(path) == r.basename(expected):
                 return f"{layout.dist}:script:{name}"
         for member in layout.members.values():
-            if path.endswith("/" + member.split(":", 1)[1]):
+            if r.ends_with(path, member.split(":", 1)[1]):
                 return f"{layout.dist}:{member}"
-        if "/__pycache__/" in path and path.endswith(".pyc"):
-            module = posixpath.basename(path).split(".", 1)[0] + ".py"
+        if r.has_dir(path, "__pycache__") and r.key(path).endswith(".pyc"):
+            module = r.basename(path).split(".", 1)[0] + ".py"
             if any(m.endswith("/" + module) or m.endswith(":" + module) for m in layout.members.values()):
                 return f"{layout.dist}:bytecode"
     return None
@@ -46,11 +50,12 @@ def file_roles(
     files: list[FileChange], layouts: list[DistLayout], facts: InterpreterFacts
 ) -> dict[str, FileRole]:
     """expected | generated | misplaced | stray | state | dir | replaced | preexisting, per path."""
-    expected = {p for layout in layouts for p in (*layout.members, *layout.scripts.values())}
+    key = rules(facts).key
+    expected = {key(p) for layout in layouts for p in (*layout.members, *layout.scripts.values())}
     roles: dict[str, FileRole] = {}
     for change in files:
         path = change.path
-        owned = path in expected or any(layout.owns_generated(path) for layout in layouts)
+        owned = key(path) in expected or any(layout.owns_generated(path) for layout in layouts)
         if change.type == "dir":
             role = FileRole.DIR
         elif change.change != Change.ADDED:
@@ -58,7 +63,7 @@ def file_roles(
                 role = FileRole.REPLACED
             else:
                 role = FileRole.STATE if _is_state(change, facts) else FileRole.PREEXISTING
-        elif path in expected:
+        elif key(path) in expected:
             role = FileRole.EXPECTED
         elif owned:
             role = FileRole.GENERATED
@@ -74,19 +79,22 @@ def file_roles(
 
 def _landing(files: list[FileChange], layouts: list[DistLayout]) -> tuple[dict[str, list[str]], list[str]]:
     """Where each kind of member landed (scheme slots, or a directory outside them all); what is missing."""
-    by_path = {f.path: f for f in files if f.type != "dir" and f.change != Change.DELETED}
     landing: dict[str, set[str]] = {}
     missing = []
     for layout in layouts:
+        r = layout.rules
+        by_path = {r.key(f.path): f for f in files if f.type != "dir" and f.change != Change.DELETED}
         wanted = [(path, member) for path, member in layout.members.items()]
-        wanted += [(path, f"scripts:{name}") for name, path in layout.scripts.items()]
+        wanted += [(path, f"scripts:{r.flavour.basename(path)}") for path in layout.scripts.values()]
         for path, member in wanted:
             key, rel = member.split(":", 1)
-            found = by_path.get(path) or next((f for p, f in by_path.items() if p.endswith("/" + rel)), None)
+            found = by_path.get(r.key(path)) or next(
+                (f for f in by_path.values() if r.ends_with(f.path, rel)), None
+            )
             if found is None:
                 missing.append(f"{layout.dist}:{member}")
                 continue
-            where = found.slots or [f"(no scheme) {posixpath.dirname(found.path)}"]
+            where = found.slots or [f"(no scheme) {r.dirname(found.path)}"]
             landing.setdefault(key, set()).update(where)
     return {k: sorted(v) for k, v in sorted(landing.items())}, missing
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from conformance.catalogue.accounts import ACCOUNTS
@@ -39,16 +40,23 @@ class Selection:
     fixtures: list[str] | None = None
     installers: list[str] | None = None
     spellings: list[str] | None = None
+    host_targets: tuple[str, ...] = ()  # this machine's interpreters (the host backend), beside the catalogue
 
     @classmethod
-    def from_options(cls, get: dict[str, str | None]) -> Selection:
+    def from_options(cls, get: dict[str, str | None], host_targets: Sequence[str] = ()) -> Selection:
+        targets = get.get("targets")
+        if targets and host_targets:
+            # "host": every host target, whatever this machine's interpreters are named.
+            names = [n.strip() for n in targets.split(",")]
+            targets = ",".join(t for n in names for t in (host_targets if n == "host" else [n]))
         return cls(
-            targets=parse_names("--targets", get.get("targets"), list(TARGETS)),
+            targets=parse_names("--targets", targets, [*TARGETS, *host_targets]),
             accounts=parse_names("--accounts", get.get("accounts"), list(ACCOUNTS)),
             scenarios=parse_names("--scenarios", get.get("scenarios"), list(SCENARIOS)),
             fixtures=parse_names("--packages", get.get("fixtures"), list(matrix_fixtures())),
             installers=parse_names("--installers", get.get("installers"), list(INSTALLERS)),
             spellings=parse_names("--spellings", get.get("spellings"), list(SPELLING_NAMES)),
+            host_targets=tuple(host_targets),
         )
 
     def cells(self) -> list[CellSpec]:
@@ -59,7 +67,7 @@ class Selection:
 
         return [
             spec
-            for spec in all_specs(self.targets or list(TARGETS))
+            for spec in all_specs(self.targets or [*TARGETS, *self.host_targets])
             if keep(self.accounts, spec.account)
             and keep(self.scenarios, spec.scenario)
             and keep(self.fixtures, spec.fixture)

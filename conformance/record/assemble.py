@@ -46,6 +46,19 @@ def _installer_versions(cells: list[Cell]) -> dict[str, str]:
     return dict(sorted(versions.items()))
 
 
+def _target_info(name: str, cells: list[Cell]) -> TargetInfo:
+    """A catalogue target's words; a host target (not in the catalogue) is described by its cells."""
+    if name in TARGETS:
+        target = TARGETS[name]
+        return TargetInfo(target.registry_image, target.suite, target.description)
+    cell = next(c for c in cells if c.spec.target == name)
+    return TargetInfo(
+        "host",
+        cell.machine or "",
+        f"the machine's own {cell.facts.get('executable')} (Python {cell.facts.get('python')}): no container",
+    )
+
+
 def _spellings() -> dict[str, SpellingInfo]:
     return {
         name: SpellingInfo(
@@ -72,10 +85,7 @@ def assemble(
             installers=_installer_versions(cells),
         ),
         verdicts=[VerdictTerm.of(v) for v in Verdict],
-        targets={
-            name: TargetInfo(TARGETS[name].registry_image, TARGETS[name].suite, TARGETS[name].description)
-            for name in sorted({c.spec.target for c in cells})
-        },
+        targets={name: _target_info(name, cells) for name in sorted({c.spec.target for c in cells})},
         scenarios={s.name: s.description for s in SCENARIOS.values()},
         spellings=_spellings(),
         rows=RowOrder(list(ACCOUNTS), list(SCENARIOS), list(matrix_fixtures())),

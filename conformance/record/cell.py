@@ -59,6 +59,7 @@ class FileChange:
     size: int | None = None
     sha256: str | None = None
     shebang: str | None = None
+    container_path: str | None = None  # where ``path`` (in the target's own form, e.g. Windows) really is
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileChange:
@@ -165,6 +166,8 @@ class Cell:
     expected_verdict: Verdict | None = None
     timing: dict[str, float] = field(default_factory=dict)
     test_outcome: str | None = None  # "passed" or "failed", known on the controller once the test ends
+    machine: str | None = None  # the machine that ran the cell (a container's or the host's)
+    shard: str | None = None  # the run that recorded it, when shards are merged into one document
 
     @property
     def id(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -15,7 +15,9 @@ SCHEMA = "conformance-matrix"
 #: 3: the document carries what the report draws, so an old run renders with its own rows: ``rows`` (the
 #: order of accounts, scenarios and fixtures) and ``columns`` (of spellings) are new, ``spellings`` maps a
 #: name to its ``commands`` and ``note``, and ``verdicts`` became a best-first list with glyphs.
-SCHEMA_VERSION = 3
+#: 4: cells gained ``machine`` (what ran them: host rows are this machine's own interpreters) and ``shard``
+#: (the run that recorded them, in a document merged from several); ``run`` gained ``shards``.
+SCHEMA_VERSION = 4
 
 
 class DocumentError(ValueError):
@@ -33,6 +35,7 @@ class RunInfo:
     finished: str
     selection: dict[str, list[str] | None]
     installers: dict[str, str]  # the fetched installers' versions (each target's pip is in its cells)
+    shards: list[str] = field(default_factory=list)  # the runs merged into this document (none: one run)
 
 
 @dataclass(frozen=True)

@@ -17,12 +17,13 @@ if TYPE_CHECKING:
     from packaging.utils import NormalizedName
 
 #: A subset of valid wheel file names: an escaped project name, a release of plain non-zero-padded
-#: numbers (so that its text is its normal form), no build tag, and pure-Python ``pyN`` tags. Whatever
-#: it matches, packaging parses to the same name, version and tags.
+#: numbers (so that its text is its normal form), no build tag, and ``pyN-none-<one platform>`` tags
+#: (a find-links directory may hold other projects' platform wheels). Whatever it matches, packaging
+#: parses to the same name, version and tags.
 _PLAIN_WHEEL = re.compile(
     r"(?P<name>[A-Za-z0-9]+(?:[._][A-Za-z0-9]+)*)"
     r"-(?P<version>(?:0|[1-9][0-9]*)(?:\.(?:0|[1-9][0-9]*))*)"
-    r"-(?P<tag>py[0-9]+(?:\.py[0-9]+)*-none-any)\.whl",
+    r"-(?P<tag>py[0-9]+(?:\.py[0-9]+)*-none-[a-z0-9_]+)\.whl",
     re.ASCII,
 )
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import time
 
-from conformance.backend.protocol import Backend
+from conformance.backend.protocol import Backend, accounts_of
 from conformance.backend.staging import Toolset
-from conformance.catalogue.accounts import ACCOUNTS
 from conformance.catalogue.fixtures import all_fixtures, closure
 from conformance.catalogue.installers import Spelling
 from conformance.catalogue.scenarios import SCENARIOS, Action
 from conformance.judge.intent import expect
+from conformance.judge.tags import installed_wheel
 from conformance.judge.verdict import judge_install, judge_uninstall
 from conformance.matrix.cells import CellSpec
 from conformance.record.cell import Cell, Observation
@@ -30,22 +30,23 @@ def run_cell(spec: CellSpec, backend: Backend, toolset: Toolset, spelling: Spell
     ``spelling`` replaces the catalogue's spelling of the spec (the oracle's self-tests use it).
     """
     started = time.monotonic()
-    account = ACCOUNTS[spec.account]
+    account = accounts_of(backend)[spec.account]
     scenario = SCENARIOS[spec.scenario]
     spelling = spelling or spec.resolve_spelling()
     fixture = all_fixtures()[spec.fixture]
-    fixtures = closure(fixture.name)
-    env = scenario_env(scenario, account)
+    platform = backend.platform
+    env = scenario_env(scenario, account, platform)
     facts = probe_facts(backend, account, env)
+    fixtures = tuple(installed_wheel(f, facts) for f in closure(fixture.name))
     expectation = expect(scenario, facts)
-    install = install_invocation(spelling, scenario, account, fixture.name, toolset, facts)
+    install = install_invocation(spelling, scenario, account, fixture.name, toolset, facts, platform)
     timing: dict[str, float] = {"facts": time.monotonic() - started}
     uninstall = scenario.action == Action.UNINSTALL
     setup, installed = [], []
     if uninstall:
         setup.append(command_run(run(backend, install, account)))
-        installed = observe(backend, facts, rebase=True).files
-        action = uninstall_invocation(spelling, scenario, account, fixture.name, toolset, facts)
+        installed = observe(backend, facts, rebase=True, account=account).files
+        action = uninstall_invocation(spelling, scenario, account, fixture.name, toolset, facts, platform)
     else:
         action = install
     result = run(backend, action, account)

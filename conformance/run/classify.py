@@ -16,7 +16,12 @@ ERROR_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("venv-conflict", r"not visible in this virtualenv|lack sys\.path precedence"),
         ("no-environment", r"no virtual environment found"),
         ("user-site-disabled", r"user site-packages are disabled"),
-        ("permission-denied", r"permission denied|os error 13|errno 13|not writeable|not writable"),
+        # Windows says "Access is denied" (uv: "Access denied. (os error 5)").
+        (
+            "permission-denied",
+            r"permission denied|os error 13|errno 13|not writeable|not writable"
+            r"|access (is )?denied|os error 5\b",
+        ),
         ("not-found", r"no matching distribution|could not find a version|not found in|no solution found"),
         ("invalid-wheel", r"invalid wheel|bad zip|not a zip file|record.*(mismatch|hash)|corrupt"),
     )

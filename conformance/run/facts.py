@@ -25,8 +25,11 @@ class InterpreterFacts:
     default_writable: bool
     externally_managed: bool
     pip_version: str | None
-    libc: str
+    libc: str  # "glibc 2.36", "musl 1.2.5"
+    machine: str  # platform.machine(): the architecture of wheel platform tags
     proof: dict[str, str]  # the kernel's word on who ran the probe: uid, capabilities, no-new-privileges
+    os_name: str = "posix"  # "nt": the schemes' paths are Windows paths
+    temp: str | None = None  # the interpreter's temporary directory
 
     @property
     def version_short(self) -> str:
@@ -52,7 +55,10 @@ class InterpreterFacts:
             externally_managed=raw["externally_managed"]["present"],
             pip_version=raw.get("pip_version"),
             libc=" ".join(p for p in raw.get("libc", []) if p),
+            machine=raw.get("machine", ""),
             proof=dict(raw.get("proof", {})),
+            os_name=raw.get("os_name", "posix"),
+            temp=raw.get("temp"),
         )
 
     def summary(self) -> dict[str, object]:

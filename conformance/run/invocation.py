@@ -9,6 +9,7 @@ from conformance.backend.protocol import Backend, ExecResult
 from conformance.backend.staging import Toolset
 from conformance.catalogue.accounts import Account
 from conformance.catalogue.installers import Spelling, VersionSource, known_installers
+from conformance.catalogue.platforms import POSIX, Platform, windows_venv
 from conformance.catalogue.scenarios import Action, Scenario
 from conformance.run.facts import InterpreterFacts
 
@@ -21,24 +22,39 @@ class Invocation:
     env: dict[str, str]
 
 
-def scenario_env(scenario: Scenario, account: Account) -> dict[str, str]:
-    """Environment of the scenario itself: an activated venv puts its bin/ first on PATH."""
+def scenario_env(scenario: Scenario, account: Account, platform: Platform = POSIX) -> dict[str, str]:
+    """Environment of the scenario itself: an activated venv puts its bin/ (Windows: Scripts) first on
+    PATH (under Wine, WINEPATH is what goes first on the Windows PATH)."""
     if not scenario.venv:
         return {}
+    if platform.windows:
+        venv = windows_venv(account)
+        return {"VIRTUAL_ENV": venv, "WINEPATH": f"{venv}\\Scripts"}
     venv = account.venv
     return {"VIRTUAL_ENV": venv, "PATH": f"{venv}/bin:{DEFAULT_PATH}"}
 
 
-def _render(template: tuple[str, ...], values: dict[str, str]) -> tuple[str, ...]:
-    return tuple(part.format(**values) for part in template)
+def _render(
+    template: tuple[str, ...], values: dict[str, str], platform: Platform, env: dict[str, str]
+) -> tuple[str, ...]:
+    """Each part with its placeholders filled; ``{python}`` and a leading staged program become the
+    platform's commands for them."""
+    rendered: list[str] = []
+    for index, part in enumerate(template):
+        if part == "{python}":
+            rendered += platform.python(env)
+        elif index == 0 and part.startswith("{") and part.endswith("}"):
+            rendered += platform.program(values[part[1:-1]])
+        else:
+            rendered.append(part.format(**values))
+    return tuple(rendered)
 
 
-def _values(toolset: Toolset, facts: InterpreterFacts) -> dict[str, str]:
+def _values(toolset: Toolset, facts: InterpreterFacts, platform: Platform) -> dict[str, str]:
     return {
-        "python": "python3",
         "user_base": facts.user_base,
         "user_site": facts.user_site,
-        **toolset.placeholders,
+        **{name: platform.native(path) for name, path in toolset.placeholders.items()},
     }
 
 
@@ -59,18 +75,20 @@ def install_invocation(
     requirement: str,
     toolset: Toolset,
     facts: InterpreterFacts,
+    platform: Platform = POSIX,
 ) -> Invocation:
     """The install command; in an uninstall scenario it is the set-up, with the override in the env."""
     installer = spelling.installer
     template = spelling.install
-    env = {**installer.env, **scenario_env(scenario, account)}
+    env = {**installer.env, **scenario_env(scenario, account, platform)}
     if scenario.break_system_packages:
         if scenario.action == Action.INSTALL:
             template = (*template, spelling.break_system_packages_flag)
         else:
             # Set-up must not depend on whether this version knows the flag.
             env.update(installer.break_system_packages_env)
-    argv = _render((*template, *installer.source_args, requirement), _values(toolset, facts))
+    values = _values(toolset, facts, platform)
+    argv = _render((*template, *installer.source_args, requirement), values, platform, env)
     return Invocation(argv, env)
 
 
@@ -81,15 +99,17 @@ def uninstall_invocation(
     dist: str,
     toolset: Toolset,
     facts: InterpreterFacts,
+    platform: Platform = POSIX,
 ) -> Invocation:
     """The uninstall command of a spelling that has one."""
     if spelling.uninstall is None:
         raise ValueError(f"spelling {spelling.name} has no uninstall command")
     installer = spelling.installer
-    env = {**installer.env, **scenario_env(scenario, account)}
+    env = {**installer.env, **scenario_env(scenario, account, platform)}
     if scenario.break_system_packages:
         env.update(installer.break_system_packages_env)
-    return Invocation(_render((*spelling.uninstall, dist), _values(toolset, facts)), env)
+    values = _values(toolset, facts, platform)
+    return Invocation(_render((*spelling.uninstall, dist), values, platform, env), env)
 
 
 def run(backend: Backend, invocation: Invocation, account: Account) -> ExecResult:

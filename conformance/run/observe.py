@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from conformance.backend.container import account_env
-from conformance.backend.protocol import Backend, ExecResult
+from conformance.backend.protocol import Backend, ExecResult, accounts_of
 from conformance.catalogue.accounts import ACCOUNTS, Account, other_account
 from conformance.catalogue.fixtures import Fixture
+from conformance.catalogue.platforms import wine_prefix
 from conformance.record.cell import CommandRun, FileChange, ImportCheck, ScriptCheck
 from conformance.run.classify import classify, excerpt
 from conformance.run.facts import InterpreterFacts
@@ -59,8 +60,16 @@ def command_run(result: ExecResult) -> CommandRun:
     )
 
 
+def _probe_path(backend: Backend) -> str:
+    """The probe as the target's interpreter names it."""
+    return backend.platform.native(f"{backend.tools}/probe.py")
+
+
 def _probe(backend: Backend, account: Account, env: dict[str, str], *args: str) -> Any:
-    result = backend.exec(["python3", "-B", f"{backend.tools}/probe.py", *args], account, env)
+    # The facts come from the target's interpreter; the walks from the container's own, as root.
+    python = backend.platform.python(env) if args[0] == "facts" else backend.platform.walker
+    probe = _probe_path(backend) if args[0] == "facts" else f"{backend.tools}/probe.py"
+    result = backend.exec([*python, "-B", probe, *args], account, env)
     if result.exit_code != 0:
         raise ProbeError(f"probe {args[0]} failed as {account.name}: {result.stderr.strip()[-800:]}")
     return json.loads(result.stdout)
@@ -70,9 +79,16 @@ def _state(backend: Backend) -> str:
     return f"{backend.scratch}/snapshot"
 
 
+def _walk_spec(backend: Backend) -> dict[str, Any]:
+    spec: dict[str, Any] = {"roots": backend.roots, "state": _state(backend)}
+    if backend.platform.unobserved:
+        spec["ignore"] = list(backend.platform.unobserved)
+    return spec
+
+
 def begin(backend: Backend) -> None:
     """Take the snapshot that the first observation compares with."""
-    _probe(backend, _ROOT, {}, "begin", json.dumps({"roots": backend.roots, "state": _state(backend)}))
+    _probe(backend, _ROOT, {}, "begin", json.dumps(_walk_spec(backend)))
 
 
 #: Facts of fresh targets, per identity, account and environment (one worker process's memory).
@@ -91,45 +107,61 @@ def probe_facts(backend: Backend, account: Account, env: dict[str, str]) -> Inte
     return _FACTS[key]
 
 
-def _run_as(account: Account, env: dict[str, str], who: str, flags: tuple[str, ...] = ()) -> dict[str, Any]:
+def _run_as(
+    backend: Backend, account: Account, env: dict[str, str], who: str, flags: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    platform = backend.platform
     return {
         "who": who,
         "account": account.name,
         "uid": account.uid,
         "gid": account.gid,
         "home": account.home,
-        "env": account_env(account, env),
-        "python": "python3",
+        "env": account_env(account, {**platform.env, **env}),
+        "python": list(platform.python(env)),
+        "probe": _probe_path(backend),
+        "launcher": list(platform.launcher),
         "flags": list(flags),
     }
 
 
-def _checks_spec(checks: Checks) -> dict[str, Any]:
+def _checks_spec(backend: Backend, checks: Checks) -> dict[str, Any]:
     account, env = checks.account, checks.env
+    # A host run as a normal user has no other account to check with.
+    other = accounts_of(backend).get(other_account(account).name)
     return {
         "module": checks.fixture.import_name,
         "dist": checks.fixture.name,
         "imports": [
-            _run_as(account, env, "same"),
-            _run_as(other_account(account), env, "other"),
-            _run_as(account, env, "same -s", ("-s",)),
+            _run_as(backend, account, env, "same"),
+            *([_run_as(backend, other, env, "other")] if other else []),
+            _run_as(backend, account, env, "same -s", ("-s",)),
         ],
-        "as": _run_as(account, env, "same"),
+        "as": _run_as(backend, account, env, "same"),
         "scripts": list(checks.scripts),
         "scripts_dir": checks.scripts_dir,
     }
 
 
 def observe(
-    backend: Backend, facts: InterpreterFacts, checks: Checks | None = None, *, rebase: bool = False
+    backend: Backend,
+    facts: InterpreterFacts,
+    checks: Checks | None = None,
+    *,
+    rebase: bool = False,
+    account: Account | None = None,
 ) -> Observed:
     """Everything that changed since the last snapshot, described, then the checks; all in one exec.
 
-    ``rebase`` makes this walk the snapshot the next observation compares with.
+    ``rebase`` makes this walk the snapshot the next observation compares with. On Windows, paths are
+    named through the drive mapping of ``account`` (else the checks' account).
     """
-    spec: dict[str, Any] = {"roots": backend.roots, "state": _state(backend), "rebase": rebase}
+    spec: dict[str, Any] = {**_walk_spec(backend), "rebase": rebase}
     if checks is not None:
-        spec["checks"] = _checks_spec(checks)
+        spec["checks"] = _checks_spec(backend, checks)
+    whose = account or (checks.account if checks else None)
+    if backend.platform.windows and whose is not None:
+        spec["wine_prefix"] = wine_prefix(whose)
     raw = _probe(backend, _ROOT, {}, "observe", json.dumps(spec))
     files = [_file_change(entry, facts) for entry in raw["changes"]]
     imports = [
@@ -158,7 +190,8 @@ def observe(
 
 
 def _file_change(entry: dict[str, Any], facts: InterpreterFacts) -> FileChange:
-    path = str(entry["path"])
+    native = entry.get("native")
+    path = str(native or entry["path"])
     return FileChange(
         path=path,
         change=Change(entry["change"]),
@@ -168,4 +201,5 @@ def _file_change(entry: dict[str, Any], facts: InterpreterFacts) -> FileChange:
         size=entry.get("size"),
         sha256=entry.get("sha256"),
         shebang=entry.get("shebang"),
+        container_path=str(entry["path"]) if native else None,
     )

@@ -27,7 +27,27 @@ def _writable(path: str) -> bool:
         if parent == path:
             break
         path = parent
+    if os.name == "nt":
+        return _writable_nt(path)
     return os.access(path, os.W_OK)
+
+
+def _writable_nt(path: str) -> bool:
+    # pip's _test_writable_dir_win: os.access ignores Windows ACLs, so create a file and remove it.
+    import secrets
+
+    for _ in range(10):
+        name = os.path.join(path, f"probe-{secrets.token_hex(4)}")
+        try:
+            fd = os.open(name, os.O_RDWR | os.O_CREAT | os.O_EXCL)
+        except FileExistsError:
+            continue
+        except PermissionError:
+            return False
+        os.close(fd)
+        os.unlink(name)
+        return True
+    return False
 
 
 def _preferred(key: Literal["prefix", "home", "user"]) -> str | None:
@@ -72,6 +92,25 @@ def _version_of(dist: str) -> str | None:
         return None
 
 
+def _libc() -> list[str]:
+    """The C library and its version: platform.libc_ver() knows glibc; musl's loader states its version."""
+    import glob
+    import platform
+    import re
+    import subprocess
+
+    name, version = platform.libc_ver()
+    if name == "glibc":
+        return [name, version]
+    # What packaging's musllinux detection runs; libc_ver() names a musl libc "libc" or nothing.
+    for loader in glob.glob("/lib/ld-musl-*.so.1"):
+        found = re.search(
+            r"Version ([0-9.]+)", subprocess.run([loader], capture_output=True, text=True).stderr
+        )
+        return ["musl", found.group(1) if found else ""]
+    return [name, version]
+
+
 def facts() -> dict[str, object]:
     """Everything the judge needs about this interpreter, as the account running it sees it."""
     import platform
@@ -87,13 +126,15 @@ def facts() -> dict[str, object]:
         "implementation": sys.implementation.name,
         "platform": sys.platform,
         "os_name": os.name,
-        "libc": list(platform.libc_ver()),
+        "libc": _libc(),
+        "machine": platform.machine(),
         "prefix": sys.prefix,
         "base_prefix": sys.base_prefix,
         "in_venv": sys.prefix != sys.base_prefix,
         "pyvenv_cfg": _pyvenv_cfg(),
-        "uid": os.getuid(),
-        "euid": os.geteuid(),
+        "uid": getattr(os, "getuid", lambda: None)(),
+        "euid": getattr(os, "geteuid", lambda: None)(),
+        "temp": _temp_dir(),
         "home": os.path.expanduser("~"),
         "no_user_site_flag": bool(sys.flags.no_user_site),
         "enable_user_site": site.ENABLE_USER_SITE,
@@ -110,11 +151,19 @@ def facts() -> dict[str, object]:
     }
 
 
+def _temp_dir() -> str:
+    import tempfile
+
+    return tempfile.gettempdir()
+
+
 def _proof() -> dict[str, str]:
     """Who this process really is, from the kernel: ids, effective capabilities, no-new-privileges."""
     wanted = ("Uid", "Gid", "Groups", "CapEff", "NoNewPrivs")
+    # Under Wine, Z: is the Linux root: a Windows process reads its own Linux process's status there.
+    status_path = "Z:/proc/self/status" if os.name == "nt" else "/proc/self/status"
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
+        with open(status_path, encoding="ascii") as status:
             lines = [line.split(":", 1) for line in status if ":" in line]
     except OSError:
         return {}
@@ -173,8 +222,14 @@ def _kind(mode: int) -> str:
 Signature = tuple[str, int, int, int, int, int]
 
 
-def walk(roots: list[str]) -> dict[str, Signature]:
-    """Every path under ``roots`` on the roots' own filesystems (like ``find -xdev``), with its signature."""
+def walk(roots: list[str], ignore: tuple[str, ...] = ()) -> dict[str, Signature]:
+    """Every path under ``roots`` on the roots' own filesystems (like ``find -xdev``), with its signature;
+    not the paths ``ignore`` names (``fnmatch`` patterns of a name in a given directory)."""
+    import fnmatch
+
+    ignored: dict[str, list[str]] = {}
+    for pattern in ignore:
+        ignored.setdefault(os.path.dirname(pattern), []).append(os.path.basename(pattern))
     found: dict[str, Signature] = {}
     for root in roots:
         try:
@@ -188,8 +243,11 @@ def walk(roots: list[str]) -> dict[str, Signature]:
                 entries = os.scandir(directory)
             except OSError:
                 continue
+            patterns = ignored.get(directory, ())
             with entries:
                 for entry in entries:
+                    if any(fnmatch.fnmatchcase(entry.name, p) for p in patterns):
+                        continue
                     try:
                         info = entry.stat(follow_symlinks=False)
                     except OSError:
@@ -215,7 +273,7 @@ def begin(spec: dict[str, Any]) -> dict[str, object]:
     roots = [str(r) for r in spec["roots"]]
     state = str(spec["state"])
     os.makedirs(os.path.dirname(state), mode=0o700, exist_ok=True)
-    found = walk(roots)
+    found = walk(roots, tuple(spec.get("ignore", ())))
     with open(state, "wb") as out:
         marshal.dump(found, out)
     return {"paths": len(found)}
@@ -244,7 +302,7 @@ def _spawn(run: dict[str, Any], argv: list[str]) -> subprocess.Popen[str]:
     import subprocess
 
     uid, gid = int(run["uid"]), int(run["gid"])
-    same = uid == os.geteuid()
+    same = uid < 0 or uid == os.geteuid()  # < 0: the host backend's Windows account, this process
     return subprocess.Popen(
         argv,
         env={str(k): str(v) for k, v in run["env"].items()},
@@ -271,11 +329,17 @@ def _finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
     return process.returncode, out, err
 
 
+def _python(run: dict[str, Any]) -> list[str]:
+    """The run's interpreter command, and this probe as that interpreter names it."""
+    return [str(part) for part in run["python"]] + ["-B", str(run.get("probe") or os.path.abspath(__file__))]
+
+
 def _import_check(
     run: dict[str, Any], module: str, dist: str
 ) -> tuple[dict[str, Any], subprocess.Popen[str]]:
     flags = [str(f) for f in run.get("flags", [])]
-    argv = [str(run["python"]), "-B", *flags, os.path.abspath(__file__), "check", module, dist]
+    python = _python(run)
+    argv = [*python[:-2], "-B", *flags, python[-1], "check", module, dist]
     return {"who": run["who"], "account": run["account"]}, _spawn(run, argv)
 
 
@@ -293,20 +357,44 @@ def _script_check(
 ) -> tuple[dict[str, Any], list[subprocess.Popen[str]]]:
     """Find a console script among the added files (in ``prefer_dir``, else wherever it landed); run it,
     and ask a login shell of the account where the name leads."""
+    import ntpath
     import shlex
 
+    if run.get("launcher"):
+        # Windows: the script is an .exe launcher; paths are compared as Windows compares them.
+        def key(change: dict[str, Any]) -> str:
+            return ntpath.normcase(str(change.get("native") or change["path"]))
+
+        wanted, directory, prefer = (
+            ntpath.normcase(name + ".exe"),
+            ntpath.dirname,
+            ntpath.normcase(prefer_dir),
+        )
+    else:
+
+        def key(change: dict[str, Any]) -> str:
+            return str(change["path"])
+
+        wanted, directory, prefer = name, os.path.dirname, prefer_dir
     candidates = [
         c
         for c in changes
-        if c["type"] == "file" and c["change"] != "deleted" and os.path.basename(str(c["path"])) == name
+        if c["type"] == "file"
+        and c["change"] != "deleted"
+        and directory(key(c)).join(["", ""]) != ""
+        and key(c)[len(directory(key(c))) :].lstrip("/\\") == wanted
     ]
     if not candidates:
         return {"name": name, "path": None}, []
-    preferred = [c for c in candidates if os.path.dirname(str(c["path"])) == prefer_dir]
+    preferred = [c for c in candidates if directory(key(c)) == prefer]
     chosen = (preferred or candidates)[0]
-    result = {"name": name, "path": chosen["path"], "shebang": chosen.get("shebang")}
+    path = str(chosen.get("native") or chosen["path"])
+    result = {"name": name, "path": path, "shebang": chosen.get("shebang")}
+    if run.get("launcher"):
+        which = [*_python(run), "which", name]
+        return result, [_spawn(run, [*run["launcher"], path]), _spawn(run, which)]
     return result, [
-        _spawn(run, [str(chosen["path"])]),
+        _spawn(run, [path]),
         _spawn(run, ["sh", "-lc", f"command -v {shlex.quote(name)}"]),
     ]
 
@@ -314,13 +402,63 @@ def _script_check(
 def _script_result(result: dict[str, Any], processes: list[subprocess.Popen[str]]) -> dict[str, Any]:
     if not processes:
         return result
+    import ntpath
+
     (code, out, err), (login_code, login_out, _) = (_finish(p) for p in processes)
+    found = login_out.strip()
+    if found.startswith("{"):  # Windows: the probe's ``which`` through the account's Windows PATH
+        found = json.loads(found)["path"] or ""
+        on_path = ntpath.normcase(found) == ntpath.normcase(str(result["path"]))
+    else:
+        on_path = found == result["path"]
     result.update(
-        exit_code=code,
-        output=(out + err).strip()[-300:],
-        on_login_path=login_code == 0 and login_out.strip() == result["path"],
+        exit_code=code, output=(out + err).strip()[-300:], on_login_path=login_code == 0 and on_path
     )
     return result
+
+
+def _drive_map(prefix: str) -> list[tuple[str, str]]:
+    """(Linux directory, Windows path) pairs of a wine prefix, longest first: its drives (dosdevices), and
+    the symlinks two levels down a drive that lead elsewhere (an install shared by several prefixes)."""
+    pairs = []
+    devices = os.path.join(prefix, "dosdevices")
+    for name in sorted(os.listdir(devices)):
+        if len(name) != 2 or name[1] != ":":
+            continue
+        root = os.path.realpath(os.path.join(devices, name))
+        drive = name.upper()
+        pairs.append((root, drive))
+        if root == "/":
+            continue
+        for top in sorted(os.listdir(root)):
+            for rel in [top] + [os.path.join(top, n) for n in _listdir(os.path.join(root, top))]:
+                link = os.path.join(root, rel)
+                if os.path.islink(link) and os.path.isdir(link):
+                    pairs.append((os.path.realpath(link), drive + "\\" + rel.replace("/", "\\")))
+    return sorted(pairs, key=lambda pair: len(pair[0]), reverse=True)
+
+
+def _listdir(path: str) -> list[str]:
+    try:
+        return sorted(os.listdir(path)) if os.path.isdir(path) and not os.path.islink(path) else []
+    except OSError:
+        return []
+
+
+def _windows_path(path: str, drives: list[tuple[str, str]]) -> str:
+    """``path`` as the prefix's Windows programs name it."""
+    for root, windows in drives:
+        if path == root or path.startswith(root.rstrip("/") + "/"):
+            rest = path[len(root) :].strip("/").replace("/", "\\")
+            return windows.rstrip("\\") + "\\" + rest
+    return path
+
+
+def which(name: str) -> dict[str, object]:
+    """Where this account's PATH leads ``name`` (Windows: through PATHEXT)."""
+    import shutil
+
+    return {"path": shutil.which(name)}
 
 
 def observe(spec: dict[str, Any]) -> dict[str, object]:
@@ -337,8 +475,12 @@ def observe(spec: dict[str, Any]) -> dict[str, object]:
     ]
     with open(state, "rb") as handle:
         before = marshal.load(handle)
-    after = walk(roots)
+    after = walk(roots, tuple(spec.get("ignore", ())))
     changes = _changes(before, after)
+    if spec.get("wine_prefix"):
+        drives = _drive_map(str(spec["wine_prefix"]))
+        for change in changes:
+            change["native"] = _windows_path(str(change["path"]), drives)
     if spec.get("rebase"):
         with open(state, "wb") as out:
             marshal.dump(after, out)
@@ -359,10 +501,14 @@ def main(argv: list[str]) -> int:
         output: object = facts()
     elif command == "check" and len(argv) == 3:
         output = check(argv[1], argv[2])
+    elif command == "which" and len(argv) == 2:
+        output = which(argv[1])
     elif command in ("begin", "observe") and len(argv) == 2:
         output = (begin if command == "begin" else observe)(json.loads(argv[1]))
     else:
-        sys.stderr.write("usage: probe.py facts | check MODULE DIST | begin SPEC | observe SPEC\n")
+        sys.stderr.write(
+            "usage: probe.py facts | check MODULE DIST | which NAME | begin SPEC | observe SPEC\n"
+        )
         return 2
     json.dump(output, sys.stdout, sort_keys=True)
     return 0

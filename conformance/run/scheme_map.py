@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ntpath
 import posixpath
 
 from conformance.run.facts import InterpreterFacts
@@ -15,16 +16,24 @@ def _inside(path: str, directory: str) -> bool:
     return path == directory or path.startswith(directory.rstrip("/") + "/")
 
 
+def _inside_nt(path: str, directory: str) -> bool:
+    # Windows compares paths case-insensitively, and either slash separates.
+    path, directory = ntpath.normcase(path), ntpath.normcase(directory)
+    return path == directory or path.startswith(directory.rstrip("\\") + "\\")
+
+
 def map_path(path: str, facts: InterpreterFacts) -> list[str]:
     """``scheme:key`` slots holding ``path``, longest directory first-class only; [] for no scheme."""
+    nt = facts.os_name == "nt"
+    normpath, inside = (ntpath.normpath, _inside_nt) if nt else (posixpath.normpath, _inside)
     best: list[str] = []
     best_len = -1
     for scheme, paths in sorted(facts.schemes.items()):
         for key, directory in sorted(paths.items()):
             if key in _IGNORED_KEYS or not directory:
                 continue
-            directory = posixpath.normpath(directory)
-            if not _inside(path, directory):
+            directory = normpath(directory)
+            if not inside(path, directory):
                 continue
             slot = f"{scheme}:{_KEY_NAMES.get(key, key)}"
             if len(directory) > best_len:

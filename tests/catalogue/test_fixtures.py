@@ -47,3 +47,25 @@ def test_a_broken_fixture_names_the_file_and_the_problem(tmp_path: Path, toml: s
     (tmp_path / "fixture.toml").write_text(toml)
     with pytest.raises(FixtureError, match=re.escape(message)):
         load_fixture(tmp_path)
+
+
+def test_a_tagged_fixture_is_one_project_with_a_wheel_per_tag() -> None:
+    fixture = all_fixtures()["demo-plat-tags"]
+    names = [w.wheel_name for w in fixture.wheels]
+    assert names == [
+        "demo_plat_tags-1.0-py3-none-musllinux_1_2_x86_64.whl",
+        "demo_plat_tags-1.0-py3-none-manylinux_2_17_x86_64.whl",
+        "demo_plat_tags-1.0-py3-none-any.whl",
+    ]
+    for wheel in fixture.wheels:
+        own = {m.path for m in wheel.members} - {m.path for m in fixture.members}
+        assert own == {f"demo_plat_tags/wheel_{wheel.platform}.py"}
+
+
+def test_a_malformed_tag_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "src" / "x").mkdir(parents=True)
+    (tmp_path / "fixture.toml").write_text(
+        'name = "x"\nversion = "1.0"\nimport_name = "x"\nroot_is_purelib = false\ntags = ["musllinux"]\n'
+    )
+    with pytest.raises(FixtureError, match="is not a wheel tag"):
+        load_fixture(tmp_path)

@@ -6,6 +6,7 @@ import pytest
 
 from conformance.catalogue.installers import spellings_for
 from conformance.catalogue.scenarios import SCENARIOS
+from conformance.catalogue.targets import TARGETS
 from conformance.matrix.selection import Selection, SelectionError
 
 
@@ -34,6 +35,18 @@ def test_filters_combine() -> None:
 def test_everything_is_every_scenario_fixture_and_spelling() -> None:
     cells = Selection().cells()
     per_target = sum(len(s.fixtures) * len(spellings_for(s)) for s in SCENARIOS.values()) * 2
-    assert len(cells) == 4 * per_target
+    assert len(cells) == len(TARGETS) * per_target
     assert cells == sorted(cells)
     assert len({c.id for c in cells}) == len(cells)
+
+
+def test_host_targets_are_selected_by_name_or_all_as_host() -> None:
+    hosts = ["host-linux-cpython3.11", "host-linux-cpython3.11-2"]
+    everything = Selection.from_options({}, hosts)
+    assert {s.target for s in everything.cells()} >= {*hosts, "debian-bookworm"}
+    only = Selection.from_options({"targets": "host"}, hosts)
+    assert only.targets == hosts
+    one = Selection.from_options({"targets": "debian-bookworm,host-linux-cpython3.11-2"}, hosts)
+    assert {s.target for s in one.cells()} == {"debian-bookworm", "host-linux-cpython3.11-2"}
+    with pytest.raises(SelectionError, match=r"valid names: .*host-linux-cpython3\.11-2"):
+        Selection.from_options({"targets": "host-macos-cpython3.12"}, hosts)

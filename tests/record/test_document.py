@@ -28,7 +28,7 @@ def test_a_document_round_trips_through_json() -> None:
 
 def test_it_carries_what_the_report_draws() -> None:
     data = _json()
-    assert (data["schema"], data["schema_version"]) == ("conformance-matrix", 3)
+    assert (data["schema"], data["schema_version"]) == ("conformance-matrix", 4)
     assert [t["verdict"] for t in data["verdicts"]] == [v.value for v in Verdict]
     assert data["rows"]["accounts"] == ["root", "user"]
     assert data["columns"][:2] == ["pip", "pip-latest"]

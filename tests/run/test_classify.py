@@ -41,6 +41,11 @@ from conformance.run.classify import OTHER, classify, excerpt
             "[Errno 13] Permission denied: '/usr/local/lib'",
             "permission-denied",
         ),
+        (
+            "cause: failed to create directory `C:\\Program Files\\Python313\\Lib\\site-packages\\x`: "
+            "Access denied. (os error 5)",
+            "permission-denied",
+        ),
         ("error: No virtual environment found; run `uv venv` to create an environment", "no-environment"),
         ("ERROR: Could not find a version that satisfies the requirement nope", "not-found"),
         ("Segmentation fault", OTHER),

@@ -1,0 +1,52 @@
+"""One cell on the host: refused unless it stays in its temporary homes, then run like any other cell."""
+
+from __future__ import annotations
+
+from conformance.backend.host import HostAccounts, HostBackend, HostTarget
+from conformance.backend.staging import Toolset
+from conformance.catalogue.scenarios import SCENARIOS, Intent
+from conformance.matrix.cells import CellSpec
+from conformance.record.cell import Cell
+from conformance.run.cell import run_cell
+from conformance.run.facts import InterpreterFacts
+from conformance.run.invocation import scenario_env
+from conformance.run.observe import begin, probe_facts
+
+
+class CellNotRun(Exception):
+    """The host cannot run this cell as asked; the message says why (the test is skipped with it)."""
+
+
+def system_write_reason(spec: CellSpec, facts: InterpreterFacts) -> str | None:
+    """Why a cell may write into the interpreter's own site-packages (None: it stays in its homes)."""
+    if SCENARIOS[spec.scenario].intent != Intent.IMPLICIT or not facts.default_writable:
+        return None
+    return (
+        f"{spec.scenario} may write into {facts.executable}'s own site-packages "
+        f"({facts.schemes[facts.default_scheme]['purelib']}): run with --host-allow-system-writes "
+        "on a machine you can throw away"
+    )
+
+
+def run_host_cell(
+    spec: CellSpec, target: HostTarget, toolset: Toolset, accounts: HostAccounts, *, allow_system_writes: bool
+) -> Cell:
+    """Run ``spec`` on this machine; a cell that may write into the interpreter's own site-packages runs only
+    when ``allow_system_writes``; closing the backend proves nothing else changed."""
+    if spec.account in accounts.missing:
+        raise CellNotRun(f"{spec.account} on {target.name}: {accounts.missing[spec.account]}")
+    tools = toolset.in_place()
+    with HostBackend(target, tools, accounts, allow_system_writes=allow_system_writes) as backend:
+        account = backend.accounts[spec.account]
+        scenario = SCENARIOS[spec.scenario]
+        if scenario.venv:
+            # What the container images do when they are built: the account's own venv, before the snapshot.
+            made = backend.exec([target.python, "-m", "venv", account.venv], account)
+            if made.exit_code != 0:
+                raise RuntimeError(f"{target.python} -m venv failed: {made.stderr.strip()[-800:]}")
+        facts = probe_facts(backend, account, scenario_env(scenario, account, backend.platform))
+        reason = system_write_reason(spec, facts)
+        if reason is not None and not allow_system_writes:
+            raise CellNotRun(reason)
+        begin(backend)
+        return run_cell(spec, backend, tools)
