@@ -111,47 +111,34 @@ def _newest(project: str) -> str:
     return version
 
 
-def _download(project: str, version: str, platform_tag: str | None) -> Path:
-    """Download one wheel of ``project==version`` (cached across runs)."""
+def _download(project: str, version: str, cached: str, produced: str, kind: list[str]) -> Path:
+    """One file of ``project==version``: the cached one matching ``cached``, else pip downloads it."""
     dest = _downloads()
     dest.mkdir(parents=True, exist_ok=True)
-    pattern = f"{project}-{version}-*{platform_tag}*.whl" if platform_tag else f"{project}-{version}-*.whl"
-    found = sorted(dest.glob(pattern))
+    found = sorted(dest.glob(cached))
     if found:
         return found[0]
-    extra = ["--platform", platform_tag] if platform_tag else []
     with tempfile.TemporaryDirectory(dir=dest) as tmp:
-        result = _pip(
-            "download", "--no-deps", "--only-binary", ":all:", *extra, f"{project}=={version}", "-d", tmp
-        )
-        wheels = sorted(Path(tmp).glob("*.whl"))
-        if result.returncode != 0 or not wheels:
+        result = _pip("download", "--no-deps", *kind, f"{project}=={version}", "-d", tmp)
+        files = sorted(Path(tmp).glob(produced))
+        if result.returncode != 0 or not files:
             raise ToolError(f"Could not download {project}=={version}: {result.stderr.strip()[-800:]}")
-        target = dest / wheels[0].name
-        wheels[0].replace(target)
+        target = dest / files[0].name
+        files[0].replace(target)
     return target
 
 
 def download_wheel(project: str, version: str, platform_tag: str | None = None) -> Path:
     """One wheel of ``project==version`` for ``platform_tag`` (None: this machine's), cached across runs."""
-    return _download(project, version, platform_tag)
+    cached = f"{project}-{version}-*{platform_tag}*.whl" if platform_tag else f"{project}-{version}-*.whl"
+    extra = ["--platform", platform_tag] if platform_tag else []
+    return _download(project, version, cached, "*.whl", ["--only-binary", ":all:", *extra])
 
 
 def download_sdist(project: str, version: str) -> Path:
     """The source distribution of ``project==version`` (cached across runs)."""
-    dest = _downloads()
-    dest.mkdir(parents=True, exist_ok=True)
-    found = sorted(dest.glob(f"{project.replace('-', '_')}-{version}.tar.gz"))
-    if found:
-        return found[0]
-    with tempfile.TemporaryDirectory(dir=dest) as tmp:
-        result = _pip("download", "--no-deps", "--no-binary", ":all:", f"{project}=={version}", "-d", tmp)
-        sdists = sorted(Path(tmp).glob("*.tar.gz"))
-        if result.returncode != 0 or not sdists:
-            raise ToolError(f"Could not download {project}=={version}: {result.stderr.strip()[-800:]}")
-        target = dest / sdists[0].name
-        sdists[0].replace(target)
-    return target
+    cached = f"{project.replace('-', '_')}-{version}.tar.gz"
+    return _download(project, version, cached, "*.tar.gz", ["--no-binary", ":all:"])
 
 
 def _fetch(staging: Staging, requested: str | None, platform_tag: str | None = None) -> tuple[Path, str]:
@@ -161,7 +148,7 @@ def _fetch(staging: Staging, requested: str | None, platform_tag: str | None = N
             f"staging function {staging.function} fetches a project, and the catalogue names none"
         )
     version = requested or _newest(staging.project)
-    return _download(staging.project, version, platform_tag), version
+    return download_wheel(staging.project, version, platform_tag), version
 
 
 @stager("pypi-wheel")
@@ -201,7 +188,7 @@ def _uv_binary(staging: Staging, requested: str | None, tools: Path) -> Staged:
         return Staged("uv", version)
     wheel, version = _fetch(staging, requested, _uv_platform_tag())
     _extract_uv(wheel, tools / "uv")
-    _extract_uv(_download("uv", version, "win_amd64"), tools / "uv.exe")
+    _extract_uv(download_wheel("uv", version, "win_amd64"), tools / "uv.exe")
     return Staged("uv", version)
 
 
