@@ -87,6 +87,7 @@ class FileRole(StrEnum):
     MISPLACED = "misplaced"  # a copy of a member, not where pip puts it
     STRAY = "stray"  # added, and not the package's
     STATE = "state"  # temporary or cache files outside every scheme
+    BYTECODE = "bytecode"  # the interpreter's cache of a module that was there before and is unchanged
     DIR = "dir"
     REPLACED = "replaced"  # an existing package file rewritten
     PREEXISTING = "preexisting"  # a file that was there before, changed

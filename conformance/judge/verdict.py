@@ -13,6 +13,8 @@ from conformance.vocabulary import Change, FileRole, Outcome, Verdict
 _STATE_DIRS = ("/tmp", "/var/tmp", "/run", "/var/cache")
 #: Roles of the package's own files, which an uninstall must remove.
 _PACKAGE_ROLES = (FileRole.EXPECTED, FileRole.GENERATED, FileRole.MISPLACED)
+#: Roles of paths that are not the command's own writes: the judge lists them and looks no further.
+_NOT_WRITTEN = (FileRole.DIR, FileRole.STATE, FileRole.BYTECODE)
 
 
 def _is_state(change: FileChange, facts: InterpreterFacts) -> bool:
@@ -39,9 +41,11 @@ def _misplaced_of(path: str, layouts: list[DistLayout]) -> str | None:
         for member in layout.members.values():
             if r.ends_with(path, member.split(":", 1)[1]):
                 return f"{layout.dist}:{member}"
-        if r.has_dir(path, "__pycache__") and r.key(path).endswith(".pyc"):
-            module = r.basename(path).split(".", 1)[0] + ".py"
-            if any(m.endswith("/" + module) or m.endswith(":" + module) for m in layout.members.values()):
+        if r.basename(r.dirname(path)) == "__pycache__" and r.key(path).endswith(".pyc"):
+            # PEP 3147: <dir>/__pycache__/<module>.<tag>.pyc caches <dir>/<module>.py.
+            module = r.flavour.basename(path).split(".", 1)[0] + ".py"
+            source = r.flavour.join(r.dirname(r.dirname(path)), module)
+            if any(r.ends_with(source, m.split(":", 1)[1]) for m in layout.members.values()):
                 return f"{layout.dist}:bytecode"
     return None
 
@@ -49,7 +53,7 @@ def _misplaced_of(path: str, layouts: list[DistLayout]) -> str | None:
 def file_roles(
     files: list[FileChange], layouts: list[DistLayout], facts: InterpreterFacts
 ) -> dict[str, FileRole]:
-    """expected | generated | misplaced | stray | state | dir | replaced | preexisting, per path."""
+    """expected | generated | misplaced | bytecode | stray | state | dir | replaced | preexisting, per path."""
     key = rules(facts).key
     expected = {key(p) for layout in layouts for p in (*layout.members, *layout.scripts.values())}
     roles: dict[str, FileRole] = {}
@@ -69,6 +73,8 @@ def file_roles(
             role = FileRole.GENERATED
         elif _misplaced_of(path, layouts) is not None:
             role = FileRole.MISPLACED
+        elif change.bytecode_of is not None:
+            role = FileRole.BYTECODE
         elif _is_state(change, facts):
             role = FileRole.STATE
         else:
@@ -108,7 +114,7 @@ def judge_install(
     roles = file_roles(observation.files, layouts, facts)
     landing, missing = _landing(observation.files, layouts)
     command = observation.command
-    written = [p for p, r in roles.items() if r not in (FileRole.DIR, FileRole.STATE)]
+    written = [p for p, r in roles.items() if r not in _NOT_WRITTEN]
     reasons = []
     if command.exit_code != 0:
         if written:
@@ -161,11 +167,13 @@ def judge_install(
 
 
 def _uninstall_role(change: FileChange, installed: set[str], facts: InterpreterFacts) -> FileRole:
-    """removed | collateral | stray | state | dir, for a path an uninstall touched."""
+    """removed | collateral | bytecode | stray | state | dir, for a path an uninstall touched."""
     if change.type == "dir":
         return FileRole.DIR
     if change.change == Change.DELETED and change.path in installed:
         return FileRole.REMOVED
+    if change.change == Change.ADDED and change.bytecode_of is not None:
+        return FileRole.BYTECODE
     if _is_state(change, facts):
         return FileRole.STATE
     return FileRole.STRAY if change.change == Change.ADDED else FileRole.COLLATERAL
@@ -182,7 +190,7 @@ def judge_uninstall(
         )
     layouts = [dist_layout(f, facts, facts.preferred_user) for f in fixtures]
     installed_roles = file_roles(observation.installed, layouts, facts)
-    installed = {p for p, r in installed_roles.items() if r not in (FileRole.DIR, FileRole.STATE)}
+    installed = {p for p, r in installed_roles.items() if r not in _NOT_WRITTEN}
     roles = {f.path: _uninstall_role(f, installed, facts) for f in observation.files}
     removed = {p for p, r in roles.items() if r == FileRole.REMOVED}
     residue = sorted(installed - removed)

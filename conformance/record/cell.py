@@ -60,6 +60,7 @@ class FileChange:
     sha256: str | None = None
     shebang: str | None = None
     container_path: str | None = None  # where ``path`` (in the target's own form, e.g. Windows) really is
+    bytecode_of: str | None = None  # the unchanged, pre-existing module an added ``.pyc`` caches
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FileChange:

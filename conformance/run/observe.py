@@ -202,4 +202,5 @@ def _file_change(entry: dict[str, Any], facts: InterpreterFacts) -> FileChange:
         sha256=entry.get("sha256"),
         shebang=entry.get("shebang"),
         container_path=str(entry["path"]) if native else None,
+        bytecode_of=entry.get("bytecode_of"),
     )

@@ -293,8 +293,19 @@ def _changes(before: dict[str, Signature], after: dict[str, Signature]) -> list[
             continue  # a directory "changes" whenever an entry inside it does
         entry = _describe(path)
         entry["change"] = "added" if old is None else "modified"
+        source = _bytecode_source(path) if old is None else None
+        if source is not None and source in before and before[source] == after.get(source):
+            entry["bytecode_of"] = source
         changes.append(entry)
     return changes
+
+
+def _bytecode_source(path: str) -> str | None:
+    """The module ``path`` caches when it is ``__pycache__/<module>.<tag>[.opt-N].pyc`` (PEP 3147)."""
+    directory, name = os.path.split(path)
+    if not name.endswith(".pyc") or os.path.basename(directory) != "__pycache__":
+        return None
+    return os.path.join(os.path.dirname(directory), name.split(".", 1)[0] + ".py")
 
 
 def _spawn(run: dict[str, Any], argv: list[str]) -> subprocess.Popen[str]:
@@ -481,6 +492,8 @@ def observe(spec: dict[str, Any]) -> dict[str, object]:
         drives = _drive_map(str(spec["wine_prefix"]))
         for change in changes:
             change["native"] = _windows_path(str(change["path"]), drives)
+            if "bytecode_of" in change:
+                change["bytecode_of"] = _windows_path(str(change["bytecode_of"]), drives)
     if spec.get("rebase"):
         with open(state, "wb") as out:
             marshal.dump(after, out)

@@ -86,6 +86,28 @@ def test_state_files_are_listed_not_judged(facts: InterpreterFacts) -> None:
     assert (judgement.verdict, judgement.roles["/tmp/uv-1234.lock"]) == (Verdict.CONFORMS, FileRole.STATE)
 
 
+def test_bytecode_of_modules_that_were_there_is_listed_not_judged(facts: InterpreterFacts) -> None:
+    # Root's Python caches the stdlib modules pip imports; on a /usr/local target that lands in the
+    # interpreter's own tree. Its __init__ is not the package's __init__.
+    stdlib = posixpath.join(facts.schemes[facts.default_scheme]["stdlib"], "json")
+    cached = posixpath.join(stdlib, "__pycache__", "__init__.cpython-313.pyc")
+    files = [
+        *_added(_pip_like(facts), facts),
+        FileChange(cached, Change.ADDED, "file", [], bytecode_of=posixpath.join(stdlib, "__init__.py")),
+    ]
+    judgement = judge_install(_install_expectation(facts), _observe(files, _run()), FIXTURES, facts)
+    assert (judgement.verdict, judgement.roles[cached]) == (Verdict.CONFORMS, FileRole.BYTECODE)
+
+
+def test_bytecode_of_another_modules_namesake_is_stray(facts: InterpreterFacts) -> None:
+    cached = posixpath.join(
+        facts.schemes[facts.default_scheme]["stdlib"], "json", "__pycache__", "__init__.cpython-313.pyc"
+    )
+    files = [*_added(_pip_like(facts), facts), *_added([cached], facts)]
+    judgement = judge_install(_install_expectation(facts), _observe(files, _run()), FIXTURES, facts)
+    assert (judgement.verdict, judgement.roles[cached]) == (Verdict.DIFFERS, FileRole.STRAY)
+
+
 def test_exit_zero_doing_nothing_is_broken(facts: InterpreterFacts) -> None:
     judgement = judge_install(
         _install_expectation(facts), _observe([], _run(), imports=False), FIXTURES, facts

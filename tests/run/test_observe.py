@@ -46,6 +46,33 @@ def test_an_edit_to_a_file_that_was_there_is_modified(
     assert (change.path, change.change) == (str(config), "modified")
 
 
+def test_bytecode_of_a_module_that_was_there_names_its_source(
+    backend: LocalBackend, host_facts: InterpreterFacts
+) -> None:
+    old, edited = backend.root / "old.py", backend.root / "edited.py"
+    old.write_text("x = 1\n")
+    edited.write_text("x = 1\n")
+    begin(backend)
+    edited.write_text("x = 2\n")
+    (backend.root / "new.py").write_text("x = 3\n")
+    cache = backend.root / "__pycache__"
+    cache.mkdir()
+    for module in ("old", "edited", "new"):
+        (cache / f"{module}.cpython-313.opt-1.pyc").write_bytes(b"")
+    bytecode = {
+        Path(c.path).name: c.bytecode_of
+        for c in observe(backend, host_facts).files
+        if c.path.endswith(".pyc")
+    }
+    # Only an unchanged module that was there before is the interpreter's cache of it; the others are
+    # new writes and are judged as such.
+    assert bytecode == {
+        "old.cpython-313.opt-1.pyc": str(old),
+        "edited.cpython-313.opt-1.pyc": None,
+        "new.cpython-313.opt-1.pyc": None,
+    }
+
+
 def test_a_chmod_alone_is_a_modification(backend: LocalBackend, host_facts: InterpreterFacts) -> None:
     tool = backend.root / "tool"
     tool.write_text("x")
