@@ -22,9 +22,11 @@ The reference implementation of user-scheme installs: pip's decision rules (--us
 the fallback to the user scheme when site-packages is not writeable, refusals in a venv, with the
 user site disabled, or under a PEP 668 marker) applied to wheels, without network access.
 
-Honoured environment variables: PIP_USER, PIP_NO_USER and PIP_BREAK_SYSTEM_PACKAGES, with pip's
-boolean values (PIP_NO_USER=1 means a user install, as in pip). pip's configuration files
-(pip.conf, PIP_CONFIG_FILE) are NOT read.
+Honoured environment variables: PIP_<OPTION> for each long option a command has (PIP_USER,
+PIP_NO_USER, PIP_BREAK_SYSTEM_PACKAGES, PIP_QUIET, PIP_NO_WARN_SCRIPT_LOCATION, ...), read as pip reads
+them: boolean values for flags (PIP_NO_USER=1 means a user install, as in pip), counts for -q/-v,
+space-separated lists for repeatable options. pip's configuration files (pip.conf, PIP_CONFIG_FILE)
+are NOT read.
 """
 
 
@@ -46,7 +48,7 @@ class Option:
 
     names: tuple[str, ...]  # "-f", "--find-links"
     dest: str
-    action: str  # "true", "false", "store" or "append"
+    action: str  # "true", "false", "count", "store" or "append"
     help: str
     metavar: str = ""
 
@@ -65,16 +67,21 @@ class Command:
     metavar: str
     options: tuple[Option, ...]
     defaults: dict[str, Any] = field(default_factory=dict)
+    with_help: bool = True  # False for a requirements file's lines, where pip has no -h
 
     @property
     def usage(self) -> str:
         return f"{PROG} {self.name} [options] {self.metavar}..."
 
+    @property
+    def _all(self) -> tuple[Option, ...]:
+        return (HELP, *self.options) if self.with_help else self.options
+
     def long(self, name: str) -> Option:
-        return find_long((HELP, *self.options), name, self)
+        return find_long(self._all, name, self)
 
     def short(self, letter: str) -> Option:
-        for option in (HELP, *self.options):
+        for option in self._all:
             if f"-{letter}" in option.names:
                 return option
         raise UsageError(f"no such option: -{letter}", self)
@@ -96,6 +103,12 @@ def find_long(options: Sequence[Option], name: str, command: Command | None) -> 
 HELP = Option(("-h", "--help"), "help", "true", "show this help message and exit")
 _VERSION = Option(("--version",), "version", "true", "show the version and exit")
 _FIND_LINKS = "a directory of wheels (or a wheel file) to look in; repeatable"
+#: pip's general options that every command takes: -v and -q add up, as pip's verbosity.
+_GENERAL = (
+    Option(("-v", "--verbose"), "verbose", "count", "give more output; repeatable (pip's -v, -vv)"),
+    Option(("-q", "--quiet"), "quiet", "count", "give less output; repeatable (WARNING, ERROR, CRITICAL)"),
+)
+_GENERAL_DEFAULTS = {"verbose": 0, "quiet": 0}
 COMMANDS = {
     "install": Command(
         "install",
@@ -117,6 +130,13 @@ COMMANDS = {
             ),
             Option(("-f", "--find-links"), "find_links", "append", _FIND_LINKS, "DIR"),
             Option(
+                ("-r", "--requirement"),
+                "requirement_files",
+                "append",
+                "install from a requirements file (requirements, -r, -f, --no-index lines); repeatable",
+                "FILE",
+            ),
+            Option(
                 ("-U", "--upgrade"),
                 "upgrade",
                 "true",
@@ -128,7 +148,25 @@ COMMANDS = {
                 "true",
                 "reinstall every project even when it is already up to date",
             ),
+            Option(
+                ("--no-deps", "--no-dependencies"),
+                "ignore_dependencies",
+                "true",
+                "install the named projects only, not their dependencies",
+            ),
             Option(("--no-compile",), "compile", "false", "do not write .pyc files"),
+            Option(
+                ("--no-warn-script-location",),
+                "warn_script_location",
+                "false",
+                "do not warn when console scripts land in a directory not on PATH",
+            ),
+            Option(
+                ("--no-cache-dir",),
+                "no_cache_dir",
+                "true",
+                "accepted for pip compatibility: nothing is cached",
+            ),
             Option(
                 ("--prefix",),
                 "prefix",
@@ -143,15 +181,21 @@ COMMANDS = {
                 "only checked against --user, as pip does; not carried out",
                 "DIR",
             ),
+            *_GENERAL,
         ),
         {
+            **_GENERAL_DEFAULTS,
             "use_user_site": None,
             "break_system_packages": None,
             "no_index": False,
             "find_links": [],
+            "requirement_files": [],
             "upgrade": False,
             "force_reinstall": False,
+            "ignore_dependencies": False,
             "compile": True,
+            "warn_script_location": True,
+            "no_cache_dir": False,
             "prefix": None,
             "target": None,
         },
@@ -169,16 +213,17 @@ COMMANDS = {
                 "true",
                 "uninstall even under a PEP 668 EXTERNALLY-MANAGED marker",
             ),
+            *_GENERAL,
         ),
-        {"yes": False, "break_system_packages": None},
+        {**_GENERAL_DEFAULTS, "yes": False, "break_system_packages": None},
     ),
     "list": Command(
         "list",
         "list installed distributions",
         "names",
         "",
-        (Option(("--user",), "user", "true", "only distributions in the user site"),),
-        {"user": None},
+        (Option(("--user",), "user", "true", "only distributions in the user site"), *_GENERAL),
+        {**_GENERAL_DEFAULTS, "user": None},
     ),
 }
 
@@ -234,12 +279,20 @@ def _apply(option: Option, value: str | None, values: dict[str, Any], command: C
         raise SystemExit(0)
     if option.action == "append":
         values[option.dest] = [*values[option.dest], value]
+    elif option.action == "count":
+        # optparse counts up from the default, which a PIP_* variable may have set.
+        values[option.dest] = values[option.dest] + 1
     else:
         values[option.dest] = {"true": True, "false": False}.get(option.action, value)
 
 
-def parse(argv: Sequence[str], out: TextIO) -> tuple[Command, dict[str, Any]]:
-    """The command and its values (defaults for what is not given); UsageError, or SystemExit(0) for help."""
+def _spelling(option: Option, typed: str) -> str:
+    """The long name a (possibly abbreviated) ``typed`` option stands for, as optparse names it."""
+    return typed if typed in option.names else next(n for n in option.names if n.startswith(typed))
+
+
+def parse_command(argv: Sequence[str], out: TextIO) -> tuple[Command, list[str]]:
+    """The command named and the arguments after it; --help and --version before it print and exit."""
     args = list(argv)
     _global(args, out)
     if not args:
@@ -248,7 +301,15 @@ def parse(argv: Sequence[str], out: TextIO) -> tuple[Command, dict[str, Any]]:
     command = COMMANDS.get(name)
     if command is None:
         raise UsageError(f'unknown command "{name}"')
-    values = dict(command.defaults)
+    return command, args
+
+
+def parse_options(
+    command: Command, argv: Sequence[str], defaults: dict[str, Any], out: TextIO
+) -> dict[str, Any]:
+    """The command's values: ``defaults`` changed by the options given, plus the positional arguments."""
+    args = list(argv)
+    values = dict(defaults)
     positionals: list[str] = []
     while args:
         arg = args.pop(0)
@@ -256,14 +317,15 @@ def parse(argv: Sequence[str], out: TextIO) -> tuple[Command, dict[str, Any]]:
             positionals += args
             break
         if arg.startswith("--"):
-            spelt, has_value, value = arg.partition("=")
-            option = command.long(spelt)
+            typed, has_value, value = arg.partition("=")
+            option = command.long(typed)
+            spelt = _spelling(option, typed)
             if option.takes_value and not has_value:
                 if not args:
                     raise UsageError(f"{spelt} option requires 1 argument", command)
                 value = args.pop(0)
             elif has_value and not option.takes_value:
-                raise UsageError(f"{option.names[-1]} option does not take a value", command)
+                raise UsageError(f"{spelt} option does not take a value", command)
             _apply(option, value, values, command, out)
         elif arg.startswith("-") and arg != "-":
             for index, letter in enumerate(arg[1:], start=2):
@@ -283,4 +345,10 @@ def parse(argv: Sequence[str], out: TextIO) -> tuple[Command, dict[str, Any]]:
     if positionals and not command.metavar:
         raise UsageError(f"unexpected arguments: {' '.join(positionals)}", command)
     values[command.positional] = positionals
-    return command, values
+    return values
+
+
+def parse(argv: Sequence[str], out: TextIO) -> tuple[Command, dict[str, Any]]:
+    """The command and its values (defaults for what is not given); UsageError, or SystemExit(0) for help."""
+    command, args = parse_command(argv, out)
+    return command, parse_options(command, args, command.defaults, out)

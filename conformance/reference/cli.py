@@ -7,9 +7,10 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TextIO
 
-from .argv import PROG, USAGE, UsageError, parse
+from .argv import PROG, USAGE, UsageError, parse_command, parse_options
 from .config import ConfigError, environ_defaults
 from .errors import ReferenceFailure
+from .output import Output
 
 if TYPE_CHECKING:
     from .environment import Environment
@@ -34,17 +35,16 @@ def main(
     err = sys.stderr if err is None else err
     environ = os.environ if environ is None else environ
     try:
-        command, args = parse(sys.argv[1:] if argv is None else argv, out)
+        command, rest = parse_command(sys.argv[1:] if argv is None else argv, out)
         try:
-            defaults = environ_defaults(command.name, environ)
+            # PIP_* variables are the options' defaults, as in pip: the command line counts on from them.
+            defaults = {**command.defaults, **environ_defaults(command.name, environ)}
         except ConfigError as exc:
             raise UsageError(str(exc), command) from None
+        args = parse_options(command, rest, defaults, out)
     except UsageError as exc:
         raise _usage_error(exc, err) from None
-    # Unset options take their value from PIP_* variables, as pip's defaults do.
-    for dest, value in defaults.items():
-        if args[dest] is None:
-            args[dest] = value
+    verbosity = args["verbose"] - args["quiet"]
     # Only now: --version, --help and usage errors have exited without loading what commands need.
     from .commands import InstallOptions, ask_proceed, run_install, run_list, run_uninstall
     from .environment import gather
@@ -57,24 +57,31 @@ def main(
                 use_user_site=args["use_user_site"],
                 break_system_packages=bool(args["break_system_packages"]),
                 find_links=tuple(args["find_links"]),
-                force_reinstall=args["force_reinstall"],
-                upgrade=args["upgrade"],
-                compile=args["compile"],
+                requirement_files=tuple(args["requirement_files"]),
+                force_reinstall=bool(args["force_reinstall"]),
+                upgrade=bool(args["upgrade"]),
+                ignore_dependencies=bool(args["ignore_dependencies"]),
+                compile=bool(args["compile"]),
+                warn_script_location=bool(args["warn_script_location"]),
                 prefix=args["prefix"],
                 target=args["target"],
+                verbosity=verbosity,
+                environ=environ,
             )
             return run_install(options, env, out, err)
         if command.name == "uninstall":
             return run_uninstall(
                 tuple(args["names"]),
-                yes=args["yes"],
+                yes=bool(args["yes"]),
                 break_system_packages=bool(args["break_system_packages"]),
                 env=env,
                 out=out,
                 err=err,
                 ask=ask_proceed,
+                verbosity=verbosity,
             )
-        return run_list(user_only=bool(args["user"]), env=env, out=out)
+        return run_list(user_only=bool(args["user"]), env=env, out=out, verbosity=verbosity)
     except ReferenceFailure as exc:
-        print(f"ERROR: {exc}", file=err)
+        # pip reports a failed command at CRITICAL, so even -qqq shows it.
+        Output(out, err).critical(str(exc))
         return 1

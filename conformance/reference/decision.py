@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .environment import Environment
 from .errors import CommandError, ExternallyManaged, UserSiteDisabled, UserSiteInvisible
@@ -32,6 +32,7 @@ class Decision:
 
     user: bool
     notice: str | None = None  # printed on stdout
+    reason: str | None = field(default=None, compare=False)  # pip's DEBUG line for the choice (-vv)
 
 
 def virtualenv_no_global(env: Environment) -> bool:
@@ -60,10 +61,9 @@ def check_uninstall_allowed(break_system_packages: bool, env: Environment) -> No
         check_externally_managed(env)
 
 
-def decide_install(request: InstallRequest, env: Environment) -> Decision:
-    """The checks of pip's ``InstallCommand.run`` in pip's order, ending in ``decide_user_install``."""
-    use_user_site = request.use_user_site
-    if use_user_site and request.target is not None:
+def check_install_location(request: InstallRequest, env: Environment) -> None:
+    """The checks ``InstallCommand.run`` makes before it decides: --user with --target, then PEP 668."""
+    if request.use_user_site and request.target is not None:
         raise CommandError(
             "Can not combine '--user' and '--target'",
             "Drop --user to install into the --target directory, or drop --target to install into "
@@ -73,8 +73,12 @@ def decide_install(request: InstallRequest, env: Environment) -> Decision:
     if into_current_environment and not request.break_system_packages:
         check_externally_managed(env)
 
+
+def decide_user_install(request: InstallRequest, env: Environment) -> Decision:
+    """pip's ``decide_user_install``, with its debug line as the decision's reason."""
+    use_user_site = request.use_user_site
     if use_user_site is not None and not use_user_site:
-        return Decision(user=False)
+        return Decision(user=False, reason="Non-user install by explicit request")
     if use_user_site:
         if request.prefix:
             raise CommandError(
@@ -86,12 +90,18 @@ def decide_install(request: InstallRequest, env: Environment) -> Decision:
         # pip >= 25.3: False (-s, PYTHONNOUSERSITE, venv) and None (uid/gid mismatch) both refuse.
         if not env.enable_user_site:
             raise UserSiteDisabled()
-        return Decision(user=True)
+        return Decision(user=True, reason="User install by explicit request")
 
     if request.prefix or request.target:
-        return Decision(user=False)
+        return Decision(user=False, reason="Non-user install due to --prefix or --target option")
     if not env.enable_user_site:
-        return Decision(user=False)
+        return Decision(user=False, reason="Non-user install because user site-packages disabled")
     if env.default_lib_writable:
-        return Decision(user=False)
+        return Decision(user=False, reason="Non-user install because site-packages writeable")
     return Decision(user=True, notice=FALLBACK_NOTICE)
+
+
+def decide_install(request: InstallRequest, env: Environment) -> Decision:
+    """The checks of pip's ``InstallCommand.run`` in pip's order, ending in ``decide_user_install``."""
+    check_install_location(request, env)
+    return decide_user_install(request, env)

@@ -44,6 +44,7 @@ class Environment:
     marker_error: str | None  # the marker's error text; None when there is no marker file
     launcher_kind: str  # installer's script launcher kind: "posix" or a Windows launcher
     sys_path: tuple[str, ...]  # where installed distributions are looked for, in order
+    path_entries: tuple[str, ...] = ()  # PATH split as pip splits it, for the scripts' PATH warning
 
     @property
     def in_venv(self) -> bool:
@@ -156,7 +157,7 @@ def _search_path() -> tuple[str, ...]:
 def gather(environ: Mapping[str, str] | None = None) -> Environment:
     """Read the facts of the running interpreter (the one pip would run under).
 
-    ``environ`` supplies PYTHONUSERBASE and APPDATA; the home directory is the interpreter's own.
+    ``environ`` supplies PYTHONUSERBASE, APPDATA and PATH; the home directory is the interpreter's own.
     """
     environ = os.environ if environ is None else environ
     version = (sys.version_info[0], sys.version_info[1])
@@ -200,6 +201,8 @@ def gather(environ: Mapping[str, str] | None = None) -> Environment:
         marker_error=None,
         launcher_kind=_launcher_kind(os.name),
         sys_path=_search_path(),
+        # An unset PATH is one empty entry, as in pip: it stands for the working directory.
+        path_entries=tuple(environ.get("PATH", "").split(os.pathsep)),
     )
     return with_probes(env)
 

@@ -219,3 +219,16 @@ class UninstallOutsideSchemes(ReferenceFailure):
             "installation scheme of this interpreter.",
             "Remove it with the tool that installed it, or delete its files by hand.",
         )
+
+
+class RequirementsFileError(ReferenceFailure):
+    """A requirements file that cannot be read, loops, or holds a line the reference does not carry out."""
+
+    #: What a requirements file may hold for the reference installer.
+    SUPPORTED = (
+        "Requirements files may hold requirements, wheel paths, -r/--requirement FILE (relative to the "
+        "file naming it), -f/--find-links DIR and --no-index."
+    )
+
+    def __init__(self, message: str, where: str = "") -> None:
+        super().__init__(message, f"{where}{self.SUPPORTED}")

@@ -51,6 +51,10 @@ class InstalledDist:
     def requires(self) -> list[str]:
         return list(self._dist.requires or [])
 
+    @cached_property
+    def provides_extra(self) -> tuple[str, ...]:
+        return tuple(self._dist.metadata.get_all("Provides-Extra") or ())
+
     def read_text(self, filename: str) -> str | None:
         return self._dist.read_text(filename)
 

@@ -18,12 +18,12 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib.util import cache_from_source
-from typing import TextIO
 
 from . import scheme
 from .environment import Environment
 from .errors import UninstallMissingRecord, UninstallOutsideSchemes
 from .installed import InstalledDist, in_usersite, is_local, normalize_path
+from .output import Output
 
 _ROOT_KEYS = ("purelib", "platlib", "scripts", "data", "include")
 
@@ -246,12 +246,14 @@ class Stash:
         self.commit()
 
 
-def remove(removal: RemovalSet) -> Stash:
+def remove(removal: RemovalSet, output: Output | None = None) -> Stash:
     """Move the removal set's paths away in pip's order; commit or roll back the returned stash."""
     stash = Stash()
     try:
         for path in sorted(compact(compress_for_rename(removal.paths))):
             stash.stash(path)
+            if output is not None:
+                output.verbose(f"Removing file or directory {path}")
     except BaseException:
         stash.rollback()
         raise
@@ -261,9 +263,8 @@ def remove(removal: RemovalSet) -> Stash:
 def uninstall(
     dist: InstalledDist,
     env: Environment,
-    out: TextIO,
+    output: Output,
     *,
-    indent: str = "",
     confirm: Callable[[list[str]], bool] | None = None,
 ) -> Stash | None:
     """pip's ``InstallRequirement.uninstall``: report, optionally confirm, move the files away.
@@ -272,20 +273,18 @@ def uninstall(
     """
     # Read before the metadata directory is moved away.
     name, version = dist.name, dist.version
-    print(f"{indent}Found existing installation: {name} {version}", file=out)
+    output.info(f"Found existing installation: {name} {version}")
     if not is_local(dist.location, env):
-        print(
-            f"{indent}Not uninstalling {dist.canonical} at {normalize_path(dist.location)}, "
-            f"outside environment {env.prefix}",
-            file=out,
-        )
+        location = normalize_path(dist.location)
+        output.info(f"Not uninstalling {dist.canonical} at {location}, outside environment {env.prefix}")
     removal = removal_set(dist, env)
     if not removal.paths:
-        print(f"{indent}Can't uninstall '{name}'. No files were found to uninstall.", file=out)
+        output.info(f"Can't uninstall '{name}'. No files were found to uninstall.")
         return None
-    print(f"{indent}Uninstalling {name}-{version}:", file=out)
-    if confirm is not None and not confirm(sorted(compact(removal.paths))):
-        return None
-    stash = remove(removal)
-    print(f"{indent}  Successfully uninstalled {name}-{version}", file=out)
+    output.info(f"Uninstalling {name}-{version}:")
+    with output.indented():
+        if confirm is not None and not confirm(sorted(compact(removal.paths))):
+            return None
+        stash = remove(removal, output)
+        output.info(f"Successfully uninstalled {name}-{version}")
     return stash

@@ -52,6 +52,7 @@ class WheelInfo:
     requires_dist: tuple[str, ...]
     requires_python: str | None
     entry_points: tuple[EntryPoint, ...]
+    provides_extra: tuple[str, ...] = ()
 
     def wrapper_names(self) -> frozenset[str]:
         """Script names pip skips in .data/scripts because it generates them from entry points."""
@@ -133,6 +134,7 @@ def read_wheel(path: str) -> WheelInfo:
         requires_dist=tuple(metadata.get_all("Requires-Dist") or ()),
         requires_python=metadata.get("Requires-Python"),
         entry_points=_parse_entry_points(entry_text, wheel),
+        provides_extra=tuple(metadata.get_all("Provides-Extra") or ()),
     )
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from conformance.reference.argv import COMMANDS, UsageError, parse
+from conformance.reference.argv import COMMANDS, UsageError, parse, parse_options
 
 
 def values(*argv: str) -> tuple[str, dict[str, Any]]:
@@ -64,7 +64,13 @@ def test_defaults_are_not_shared_between_parses() -> None:
     [
         (["install", "--frobnicate"], "no such option: --frobnicate"),
         (["install", "-z"], "no such option: -z"),
-        (["install", "--no"], "ambiguous option: --no (--no-compile, --no-index, --no-user?)"),
+        (
+            ["install", "--no"],
+            "ambiguous option: --no (--no-cache-dir, --no-compile, --no-dependencies, --no-deps, --no-index, "
+            "--no-user, --no-warn-script-location?)",
+        ),
+        # optparse counts two spellings of one option as two possibilities, as pip shows.
+        (["install", "--no-dep"], "ambiguous option: --no-dep (--no-dependencies, --no-deps?)"),
         (["install", "--find-links"], "--find-links option requires 1 argument"),
         (["install", "-f"], "-f option requires 1 argument"),
         (["install", "--user=yes"], "--user option does not take a value"),
@@ -108,3 +114,47 @@ def test_version() -> None:
         parse(["--version"], out)
     assert caught.value.code == 0
     assert out.getvalue().startswith("conformance-reference ")
+
+
+def test_quiet_and_verbose_count_up_in_any_form() -> None:
+    _, parsed = values("install", "-q", "-qq", "--quiet", "-v", "--verb", "x")
+    assert (parsed["quiet"], parsed["verbose"]) == (4, 2)
+    _, parsed = values("uninstall", "-vvv", "x")
+    assert parsed["verbose"] == 3
+    assert values("list", "-q")[1]["quiet"] == 1
+
+
+def test_counts_start_from_the_defaults_given() -> None:
+    command = COMMANDS["install"]
+    parsed = parse_options(command, ["-v"], {**command.defaults, "verbose": 2}, io.StringIO())
+    assert parsed["verbose"] == 3
+
+
+def test_the_install_options_people_type_with_user() -> None:
+    _, parsed = values(
+        "install",
+        "--user",
+        "-U",
+        "--force-reinstall",
+        "--no-deps",
+        "--no-warn-script-location",
+        "--no-cache-dir",
+        "-r",
+        "a.txt",
+        "--requirement=b.txt",
+        "-rc.txt",
+    )
+    assert parsed["upgrade"] is True
+    assert parsed["force_reinstall"] is True
+    assert parsed["ignore_dependencies"] is True
+    assert parsed["warn_script_location"] is False
+    assert parsed["no_cache_dir"] is True
+    assert parsed["requirement_files"] == ["a.txt", "b.txt", "c.txt"]
+    assert values("install", "--no-dependencies")[1]["ignore_dependencies"] is True
+
+
+def test_messages_name_the_option_in_full() -> None:
+    with pytest.raises(UsageError, match=r"^--no-warn-script-location option does not take a value$"):
+        parse(["install", "--no-warn=1"], io.StringIO())
+    with pytest.raises(UsageError, match=r"^--requirement option requires 1 argument$"):
+        parse(["install", "--req"], io.StringIO())

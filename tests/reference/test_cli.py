@@ -6,6 +6,7 @@ import errno
 import io
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -59,7 +60,8 @@ def test_help_names_the_honoured_variables(capsys: pytest.CaptureFixture[str]) -
     with pytest.raises(SystemExit):
         main(["--help"])
     text = capsys.readouterr().out
-    assert "PIP_USER, PIP_NO_USER and PIP_BREAK_SYSTEM_PACKAGES" in text
+    assert "PIP_<OPTION> for each long option" in text
+    assert "PIP_NO_USER=1 means a user install" in text
     assert "NOT read" in text
 
 
@@ -217,3 +219,135 @@ def test_uninstall_round_trip(make_env: MakeEnv, wheelhouse: Path) -> None:
 def test_uninstall_needs_a_name(make_env: MakeEnv) -> None:
     code, _, err = cli(make_env(), "uninstall", "-y")
     assert code == 1 and "You must give at least one requirement to uninstall" in err
+
+
+def path_warning(env: Environment) -> str:
+    bin_dir = scheme.user_scheme(env, "x").scripts
+    return (
+        f"  WARNING: The script demo-cli is installed in '{Path(bin_dir).resolve()}' which is not on PATH.\n"
+        "  Consider adding this directory to PATH or, if you prefer to suppress this warning, use "
+        "--no-warn-script-location.\n"
+    )
+
+
+def test_path_warning_for_console_scripts(make_env: MakeEnv, wheelhouse: Path) -> None:
+    env = make_env()
+    code, _, err = cli(env, "install", "--user", "-f", str(wheelhouse), "demo-pkg")
+    assert code == 0
+    assert err == path_warning(env)
+
+
+def test_no_path_warning_when_the_directory_is_on_path(make_env: MakeEnv, wheelhouse: Path) -> None:
+    env = make_env()
+    env = replace(env, path_entries=("/usr/bin", scheme.user_scheme(env, "x").scripts))
+    code, _, err = cli(env, "install", "--user", "-f", str(wheelhouse), "demo-pkg")
+    assert (code, err) == (0, "")
+
+
+@pytest.mark.parametrize(
+    ("argv", "environ"),
+    [(["--no-warn-script-location"], {}), ([], {"PIP_NO_WARN_SCRIPT_LOCATION": "0"})],
+)
+def test_no_warn_script_location(
+    make_env: MakeEnv, wheelhouse: Path, argv: list[str], environ: dict[str, str]
+) -> None:
+    code, _, err = cli(
+        make_env(), "install", "--user", *argv, "-f", str(wheelhouse), "demo-pkg", environ=environ
+    )
+    assert (code, err) == (0, "")
+
+
+def test_quiet_keeps_warnings_and_errors(make_env: MakeEnv, wheelhouse: Path) -> None:
+    env = make_env()
+    code, out, err = cli(env, "install", "--user", "-q", "-f", str(wheelhouse), "demo-pkg")
+    assert (code, out, err) == (0, "", path_warning(env))
+    code, out, err = cli(
+        make_env(), "install", "--user", "-qq", "-f", str(wheelhouse), "demo-pkg", "demo-base"
+    )
+    assert (code, out, err) == (0, "", "")
+    # A failed command is reported even with -qqq, as pip reports it at CRITICAL.
+    code, out, err = cli(env, "install", "--user", "-qqq", "-f", str(wheelhouse), "no-such-project")
+    assert code == 1 and out == "" and err.startswith("ERROR: Could not find a version that satisfies")
+
+
+def test_quiet_from_the_environment_and_the_command_line_add_up(make_env: MakeEnv, wheelhouse: Path) -> None:
+    env = make_env()
+    argv = ("install", "--user", "-f", str(wheelhouse), "demo-pkg")
+    assert cli(env, *argv, "-q", environ={"PIP_QUIET": "1"})[1:] == ("", "")
+    assert cli(env, "uninstall", "-y", "demo-pkg", "-v", environ={"PIP_QUIET": "1"})[1].startswith("Found")
+
+
+def test_verbose_lines(make_env: MakeEnv, wheelhouse: Path) -> None:
+    env = make_env()
+    code, out, _ = cli(env, "install", "--user", "-v", "-f", str(wheelhouse), "demo-pkg")
+    lines = out.splitlines()
+    assert code == 0
+    assert lines[0].startswith("Using conformance-reference ")
+    assert lines[0].endswith(f" (python {sys.version_info[0]}.{sys.version_info[1]})")
+    assert "User install by explicit request" not in out  # pip's DEBUG line: -vv
+    if sys.platform != "win32":
+        script = Path(scheme.user_scheme(env, "x").scripts) / "demo-cli"
+        assert f"  changing mode of {script} to 755" in lines
+    code, out, _ = cli(env, "uninstall", "-y", "-vv", "demo-pkg")
+    assert "  Removing file or directory " in out
+    code, out, _ = cli(make_env(), "install", "--user", "-vv", "-f", str(wheelhouse), "demo-base")
+    assert out.splitlines()[1] == "User install by explicit request"
+
+
+def test_blank_line_where_pips_progress_bar_was(make_env: MakeEnv, wheelhouse: Path) -> None:
+    code, out, _ = cli(make_env(), "install", "--user", "-f", str(wheelhouse), "demo-app")
+    assert code == 0
+    assert out.endswith(
+        "Installing collected packages: demo-base, demo-app\n\n"
+        "Successfully installed demo-app-1.0 demo-base-1.0\n"
+    )
+    code, out, _ = cli(make_env(), "install", "--user", "-f", str(wheelhouse), "demo-plat")
+    assert out.endswith("Installing collected packages: demo-plat\nSuccessfully installed demo-plat-1.0\n")
+
+
+def test_no_deps_and_no_cache_dir(make_env: MakeEnv, wheelhouse: Path) -> None:
+    env = make_env()
+    code, out, _ = cli(
+        env, "install", "--user", "--no-deps", "--no-cache-dir", "-f", str(wheelhouse), "demo-app"
+    )
+    assert code == 0 and "Successfully installed demo-app-1.0\n" in out
+    assert not (user_site(env) / "demo_base").exists()
+
+
+def test_requirement_files(make_env: MakeEnv, wheelhouse: Path, tmp_path: Path) -> None:
+    env = make_env()
+    (tmp_path / "reqs").mkdir()
+    (tmp_path / "reqs" / "main.txt").write_text(
+        f"# the app\n-f {wheelhouse}\ndemo-app \\\n  >=1.0\n-r more.txt\n"
+    )
+    (tmp_path / "reqs" / "more.txt").write_text("demo-pkg  # and the demo\n")
+    code, out, err = cli(env, "install", "--user", "-r", str(tmp_path / "reqs" / "main.txt"))
+    assert code == 0, err
+    main, more = tmp_path / "reqs" / "main.txt", tmp_path / "reqs" / "more.txt"
+    assert out.splitlines()[:4] == [
+        f"Looking in links: {wheelhouse}",
+        f"Processing {wheelhouse}/demo_app-1.0-py3-none-any.whl (from -r {main} (line 3))",
+        f"Processing {wheelhouse}/demo_pkg-1.0-py3-none-any.whl (from -r {more} (line 1))",
+        f"Processing {wheelhouse}/demo_base-1.0-py3-none-any.whl (from demo-app>=1.0->-r {main} (line 3))",
+    ]
+    assert "Installing collected packages: demo-pkg, demo-base, demo-app\n" in out
+    assert (user_site(env) / "demo_pkg").is_dir()
+
+
+def test_requirement_file_errors(make_env: MakeEnv, tmp_path: Path) -> None:
+    env = make_env()
+    code, _, err = cli(env, "install", "--user", "-r", str(tmp_path / "missing.txt"))
+    assert code == 1 and err.startswith("ERROR: Could not open requirements file: [Errno 2]")
+    (tmp_path / "edit.txt").write_text("-e .\n")
+    code, _, err = cli(env, "install", "--user", "-r", str(tmp_path / "edit.txt"))
+    assert code == 1 and "-e/--editable is not supported in requirements files" in err
+    assert tree(tmp_path / "home") == set()
+
+
+def test_no_requirement_with_find_links_suggests_what_was_meant(make_env: MakeEnv) -> None:
+    code, _, err = cli(make_env(), "install", "--user", "-f", "wheels", "-f", "more")
+    assert code == 1
+    assert err.startswith(
+        "ERROR: You must give at least one requirement to install "
+        '(maybe you meant "pip install wheels more"?)'
+    )

@@ -69,3 +69,47 @@ def test_invalid_value_uses_pips_wording() -> None:
         ConfigError, match="maybe is not a valid value for user option, please specify a boolean"
     ):
         environ_defaults("install", {"PIP_USER": "maybe"})
+
+
+@pytest.mark.parametrize(("value", "count"), [("1", 1), ("yes", 1), ("off", 0), ("2", 2), ("0", 0)])
+def test_counts_take_booleans_or_non_negative_integers(value: str, count: int) -> None:
+    assert environ_defaults("install", {"PIP_QUIET": value}) == {"quiet": count}
+    assert environ_defaults("list", {"PIP_VERBOSE": value}) == {"verbose": count}
+
+
+@pytest.mark.parametrize("value", ["-1", "lots"])
+def test_invalid_counts_use_pips_wording(value: str) -> None:
+    with pytest.raises(ConfigError, match=f"^{value} is not a valid value for quiet option, please instead"):
+        environ_defaults("uninstall", {"PIP_QUIET": value})
+
+
+def test_no_options_store_the_value_as_is() -> None:
+    # pip's documented rule: "to enable --no-warn-script-location, falsy values have to be used".
+    assert environ_defaults("install", {"PIP_NO_WARN_SCRIPT_LOCATION": "0"}) == {
+        "warn_script_location": False
+    }
+    assert environ_defaults("install", {"PIP_NO_COMPILE": "no"}) == {"compile": False}
+    assert environ_defaults("install", {"PIP_NO_DEPS": "1"}) == {"ignore_dependencies": True}
+    assert environ_defaults("install", {"PIP_NO_DEPENDENCIES": "1"}) == {"ignore_dependencies": True}
+
+
+def test_flags_and_lists_of_install() -> None:
+    environ = {
+        "PIP_UPGRADE": "true",
+        "PIP_FORCE_REINSTALL": "1",
+        "PIP_FIND_LINKS": "/a  /b",
+        "PIP_NO_CACHE_DIR": "1",
+    }
+    assert environ_defaults("install", environ) == {
+        "upgrade": True,
+        "force_reinstall": True,
+        "find_links": ["/a", "/b"],
+        "no_cache_dir": True,
+    }
+    assert environ_defaults("install", {"PIP_REQUIREMENT": "a.txt b.txt"}) == {
+        "requirement_files": ["a.txt", "b.txt"]
+    }
+
+
+def test_only_exact_long_names_count() -> None:
+    assert environ_defaults("install", {"PIP_UPGR": "1", "PIP_U": "1"}) == {}

@@ -238,3 +238,25 @@ def test_decision_matches_the_table(host_env: Environment, case: Case) -> None:
     else:
         outcome = "user+notice" if decision.notice else ("user" if decision.user else "non-user")
     assert outcome == oracle(case)
+
+
+@pytest.mark.parametrize(
+    ("use_user_site", "changes", "reason"),
+    [
+        (False, {}, "Non-user install by explicit request"),
+        (True, {}, "User install by explicit request"),
+        (None, {"enable_user_site": False}, "Non-user install because user site-packages disabled"),
+        (None, {}, "Non-user install because site-packages writeable"),
+        (None, {"default_lib_writable": False}, None),  # the fallback says so at INFO instead
+    ],
+)
+def test_pips_debug_reasons(
+    make_env: MakeEnv, use_user_site: bool | None, changes: dict[str, object], reason: str | None
+) -> None:
+    decision = decide_install(InstallRequest(use_user_site), make_env(**changes))
+    assert decision.reason == reason
+
+
+def test_prefix_and_target_reason(make_env: MakeEnv) -> None:
+    decision = decide_install(InstallRequest(None, prefix="/p"), make_env())
+    assert decision.reason == "Non-user install due to --prefix or --target option"

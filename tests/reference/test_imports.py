@@ -25,6 +25,7 @@ NOT_FOR_INSTALL = (
     "urllib.request",
     "conformance.reference.uninstall",  # nothing is replaced
     "conformance.reference.listing",
+    "conformance.reference.reqfile",  # only -r reads requirements files
 )
 #: ``list`` reads installed metadata; it installs and resolves nothing.
 NOT_FOR_LIST = (

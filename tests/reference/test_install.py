@@ -286,3 +286,25 @@ def test_nothing_is_ever_written_outside_the_scheme(names: list[str]) -> None:
             if relative.endswith("/"):
                 continue
             assert any(path.is_relative_to(r) for r in roots), relative
+
+
+def test_install_wheel_reports_console_scripts_and_modes(tmp_path: Path) -> None:
+    wheel = make_wheel(
+        tmp_path / "wheels",
+        "tools",
+        files={"tools/__init__.py": b"def main():\n    pass\n"},
+        console_scripts={"tool-b": "tools:main", "tool-a": "tools:main"},
+        gui_scripts={"tool-gui": "tools:main"},
+    )
+    target = separate_scheme(tmp_path / "scheme")
+    written = install_wheel(read_wheel(str(wheel)), target, HOST, requested=True, direct=False, compile=False)
+    # Only console scripts count for pip's PATH warning; gui scripts are generated but not named.
+    assert sorted(written.console) == [
+        str(Path(target.scripts) / "tool-a"),
+        str(Path(target.scripts) / "tool-b"),
+    ]
+    if os.name == "posix":
+        assert {path for path, _ in written.mode_changes} == {
+            str(Path(target.scripts) / n) for n in ("tool-a", "tool-b", "tool-gui")
+        }
+        assert all(mode & 0o555 == 0o555 for _, mode in written.mode_changes)

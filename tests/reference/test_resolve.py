@@ -183,13 +183,19 @@ def test_not_found(make_env: MakeEnv, wheelhouse: Path) -> None:
 
 def test_markers_and_extras(make_env: MakeEnv, tmp_path: Path) -> None:
     links = tmp_path / "links"
-    make_wheel(links, "app", requires=["opt; extra == 'x'", "never; python_version < '3'", "always"])
+    make_wheel(
+        links,
+        "app",
+        requires=["opt; extra == 'x'", "never; python_version < '3'", "always"],
+        provides_extra=["x"],
+    )
     make_wheel(links, "opt")
     make_wheel(links, "always")
     env = make_env()
     assert names(plan(env, links, "app")) == ["always-1.0", "app-1.0"]
     assert names(plan(env, links, "app[x]")) == ["opt-1.0", "always-1.0", "app-1.0"]
-    assert names(plan(env, links, "app", "app[x]")) == ["always-1.0", "opt-1.0", "app-1.0"]
+    # pip's order: the leaves first, by name descending, then what depends on them.
+    assert names(plan(env, links, "app", "app[x]")) == ["opt-1.0", "always-1.0", "app-1.0"]
 
 
 def test_dependency_cycle(make_env: MakeEnv, tmp_path: Path) -> None:
@@ -244,3 +250,112 @@ def test_parse_requested_errors(tmp_path: Path) -> None:
         parse_requested("proj @ file:relative.whl")
     with pytest.raises(UnsupportedOption, match="wheels only"):
         parse_requested(str(tmp_path))
+
+
+def messages_of(env: Environment, links: Path, *requirements: str, **options: bool) -> list[str]:
+    return [m.replace(str(links), "L") for m in plan(env, links, *requirements, **options).messages]
+
+
+def test_processing_lines_say_where_each_requirement_came_from(make_env: MakeEnv, tmp_path: Path) -> None:
+    links = tmp_path / "links"
+    make_wheel(links, "aa", requires=["bb >= 1"])
+    make_wheel(links, "bb", requires=["cc"])
+    make_wheel(links, "cc")
+    env = make_env()
+    # pip 26.3, word for word (its "(from ...)" is InstallRequirement.from_path(): req->parent's path).
+    assert messages_of(env, links, "aa >= 0.5") == [
+        "Processing L/aa-1.0-py3-none-any.whl",
+        "Processing L/bb-1.0-py3-none-any.whl (from aa>=0.5)",
+        "Processing L/cc-1.0-py3-none-any.whl (from bb>=1->aa>=0.5)",
+    ]
+    install(env, links, "aa", use_user_site=True)
+    site = scheme.user_scheme(env, "x").purelib
+    assert messages_of(env, links, "aa") == [
+        f"Requirement already satisfied: aa in {site} (1.0)",
+        f"Requirement already satisfied: bb>=1 in {site} (from aa) (1.0)",
+        f"Requirement already satisfied: cc in {site} (from bb>=1->aa) (1.0)",
+    ]
+
+
+def test_requirements_from_a_file_name_their_line(make_env: MakeEnv, tmp_path: Path) -> None:
+    links = tmp_path / "links"
+    make_wheel(links, "aa", requires=["bb"])
+    make_wheel(links, "bb")
+    requested = [parse_requested("aa", "-r req.txt (line 3)", "line 3 of req.txt")]
+    found, _ = scan_links([str(links)])
+    p = resolve(requested, finder=Finder(found, list(sys_tags())), env=make_env(), user=True)
+    assert [m.replace(str(links), "L") for m in p.messages] == [
+        "Processing L/aa-1.0-py3-none-any.whl (from -r req.txt (line 3))",
+        "Processing L/bb-1.0-py3-none-any.whl (from aa->-r req.txt (line 3))",
+    ]
+    with pytest.raises(InvalidRequirement) as caught:
+        parse_requested("not a requirement!", "-r req.txt (line 3)", "line 3 of req.txt")
+    assert caught.value.message.endswith("^ (from line 3 of req.txt)")
+
+
+def test_an_upgrade_first_says_the_old_copy_satisfies(make_env: MakeEnv, tmp_path: Path) -> None:
+    links = tmp_path / "links"
+    make_wheel(links, "proj", "1.0")
+    env = make_env()
+    install(env, links, "proj", use_user_site=True)
+    make_wheel(links, "proj", "2.0")
+    site = scheme.user_scheme(env, "x").purelib
+    # pip makes (and logs) the installed candidate before it finds the newer wheel.
+    assert messages_of(env, links, "proj", upgrade=True) == [
+        f"Requirement already satisfied: proj in {site} (1.0)",
+        "Processing L/proj-2.0-py3-none-any.whl",
+    ]
+
+
+def test_pinned_requirements_are_expanded_first(make_env: MakeEnv, tmp_path: Path) -> None:
+    links = tmp_path / "links"
+    make_wheel(links, "app", requires=["always"])
+    make_wheel(links, "lib", requires=["other"])
+    make_wheel(links, "always")
+    make_wheel(links, "other")
+    assert messages_of(make_env(), links, "app", "lib==1.0") == [
+        "Processing L/app-1.0-py3-none-any.whl",
+        "Processing L/lib-1.0-py3-none-any.whl",
+        "Processing L/other-1.0-py3-none-any.whl (from lib==1.0)",
+        "Processing L/always-1.0-py3-none-any.whl (from app)",
+    ]
+
+
+def test_requirements_with_extras_are_looked_up_last(make_env: MakeEnv, tmp_path: Path) -> None:
+    links = tmp_path / "links"
+    make_wheel(links, "app", requires=["opt; extra == 'x'"], provides_extra=["x"])
+    make_wheel(links, "opt")
+    make_wheel(links, "zed")
+    assert messages_of(make_env(), links, "app[x]", "zed")[:2] == [
+        "Processing L/zed-1.0-py3-none-any.whl",
+        "Processing L/app-1.0-py3-none-any.whl",
+    ]
+
+
+def test_an_extra_the_project_does_not_provide_is_ignored_with_a_warning(
+    make_env: MakeEnv, tmp_path: Path
+) -> None:
+    links = tmp_path / "links"
+    make_wheel(links, "app", requires=["opt; extra == 'x'"])  # no Provides-Extra: x
+    make_wheel(links, "opt")
+    p = plan(make_env(), links, "app[x]")
+    assert names(p) == ["app-1.0"]
+    assert p.warnings == ("app 1.0 does not provide the extra 'x'",)
+
+
+def test_no_deps_installs_only_what_was_named(make_env: MakeEnv, wheelhouse: Path) -> None:
+    p = plan(make_env(), wheelhouse, "demo-app", ignore_dependencies=True)
+    assert names(p) == ["demo-app-1.0"]
+    assert [m for m in p.messages if "demo_base" in m] == []
+
+
+def test_the_same_version_wheel_note_comes_after_resolution(make_env: MakeEnv, wheelhouse: Path) -> None:
+    env = make_env()
+    wheel = str(wheelhouse / "demo_app-1.0-py3-none-any.whl")
+    install(env, wheelhouse, wheel, use_user_site=True)
+    messages = plan(env, wheelhouse, wheel).messages
+    assert messages[1].startswith("Requirement already satisfied: demo-base>=1.0 in ")
+    assert messages[1].endswith(" (from demo-app==1.0) (1.0)")
+    assert messages[2].startswith(
+        "demo-app is already installed with the same version as the provided wheel."
+    )

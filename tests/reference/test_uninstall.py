@@ -18,6 +18,7 @@ from conformance.reference.environment import Environment
 from conformance.reference.errors import ExternallyManaged, UninstallMissingRecord, UninstallOutsideSchemes
 from conformance.reference.installed import find_installed
 from conformance.reference.listing import distributions
+from conformance.reference.output import Output
 from conformance.reference.uninstall import compact, compress_for_rename, removal_set, uninstall
 
 from .support import relocated_env, tree
@@ -175,7 +176,7 @@ def test_rollback_restores_everything(make_env: MakeEnv, wheelhouse: Path) -> No
     dirs_before = tree(Path(env.home))
     dist = find_installed(env.sys_path, "demo-pkg")
     assert dist is not None
-    stash = uninstall(dist, env, io.StringIO())
+    stash = uninstall(dist, env, Output(io.StringIO(), io.StringIO()))
     assert stash is not None
     assert not Path(env.user_base, "bin").exists()  # type: ignore[arg-type]
     stash.rollback()

@@ -17,6 +17,7 @@ def make_wheel(
     *,
     requires: Sequence[str] = (),
     requires_python: str | None = None,
+    provides_extra: Sequence[str] = (),
     console_scripts: Mapping[str, str] | None = None,
     gui_scripts: Mapping[str, str] | None = None,
     root_is_purelib: bool = True,
@@ -32,6 +33,7 @@ def make_wheel(
     if files is None:
         files = {f"{normalized}/__init__.py": f"VERSION = {version!r}\n".encode()}
     metadata = ["Metadata-Version: 2.1", f"Name: {name}", f"Version: {version}"]
+    metadata += [f"Provides-Extra: {e}" for e in provides_extra]
     metadata += [f"Requires-Dist: {r}" for r in requires]
     if requires_python:
         metadata.append(f"Requires-Python: {requires_python}")
