@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import json
-import ntpath
 import os
 import platform
 import shutil
 import stat
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from filelock import FileLock
 
+from conformance.backend.hostenv import THIS, HostOS, cell_environment, profile_dirs
 from conformance.backend.protocol import ExecResult
 from conformance.backend.staging import Toolset
 from conformance.catalogue.accounts import Account
@@ -31,9 +31,8 @@ OS_NAMES = {"linux": "linux", "darwin": "macos", "win32": "windows"}
 _SCHEME_KEYS = ("purelib", "platlib", "scripts", "include", "platinclude")
 #: Under the scheme's ``data`` (often a whole prefix such as /usr/local), only where wheels put files.
 _DATA_SUBDIRS = ("share", "include")
-_POSIX_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-#: Windows programs do not start without these; nothing in them points at the account's own files.
-_WINDOWS_KEEP = ("SYSTEMROOT", "SYSTEMDRIVE", "WINDIR", "COMSPEC", "PATHEXT", "PATH")
+#: What observe's checks set per account themselves (container.account_env), over the platform's env.
+_ACCOUNT_ENV = ("HOME", "USER", "LOGNAME")
 
 
 class HostWriteError(RuntimeError):
@@ -48,34 +47,38 @@ class HostTarget:
     python: str  # the interpreter's own path (sys.executable)
     version: str
     scheme_roots: tuple[str, ...]  # the default scheme's directories (a system install writes there)
+    # The interpreter's directory and its scripts directory: first on PATH, as python.org's installer
+    # ("Add python.exe to PATH") and setup-python put them, so that a bare `python` (uv --system) is it.
+    path: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class HostPlatform(Platform):
     """A host interpreter, named by its path; an activated venv's own interpreter in venv scenarios."""
 
+    host: HostOS = THIS
+    # What every account's processes of the cell see (observe's checks lay it over the account's HOME).
+    environment: tuple[tuple[str, str], ...] = ()
+
     def python(self, env: dict[str, str]) -> tuple[str, ...]:
         venv = env.get("VIRTUAL_ENV")
         if venv:
-            return (venv_python(venv),)
+            return (self.host.venv_python(venv),)
         return (self.interpreter,)
 
     def program(self, path: str) -> tuple[str, ...]:
-        return (path + ".exe",) if sys.platform == "win32" else (path,)
+        return (self.host.program(path),)
 
     def native(self, path: str) -> str:
         return path
 
     @property
+    def env(self) -> dict[str, str]:
+        return dict(self.environment)
+
+    @property
     def walker(self) -> tuple[str, ...]:
         return (self.interpreter,)
-
-
-def venv_python(venv: str) -> str:
-    """A venv's interpreter on this machine."""
-    if sys.platform == "win32":
-        return ntpath.join(venv, "Scripts", "python.exe")
-    return f"{venv}/bin/python3"
 
 
 def machine_description() -> str:
@@ -84,33 +87,17 @@ def machine_description() -> str:
     return platform.platform() + (f" ({image} runner)" if image else "")
 
 
-def _clean_env(home: str) -> dict[str, str]:
-    env = {"HOME": home, "PATH": _POSIX_PATH}
-    if sys.platform == "win32":
-        env = {k: os.environ[k] for k in _WINDOWS_KEEP if k in os.environ}
-        env.update(_windows_dirs(home))
-    return env
-
-
-def _windows_dirs(home: str) -> dict[str, str]:
-    """Where Windows puts an account's per-user data: the user scheme follows %APPDATA%."""
-    return {
-        "USERPROFILE": home,
-        "HOME": home,
-        "APPDATA": ntpath.join(home, "AppData", "Roaming"),
-        "LOCALAPPDATA": ntpath.join(home, "AppData", "Local"),
-    }
+def _my_name() -> str:
+    """The matrix's name of the account this process runs as."""
+    return "root" if getattr(os, "geteuid", lambda: -1)() == 0 else "user"
 
 
 def run_facts(python: str) -> dict[str, Any]:
     """The probe's facts of ``python``, run with an empty temporary HOME and nothing else of this process."""
     with tempfile.TemporaryDirectory(prefix="conformance-facts-") as home:
+        env = cell_environment(THIS, home, home, _my_name(), [os.path.dirname(python)], os.environ)
         result = subprocess.run(
-            [python, "-B", probe.__file__, "facts"],
-            capture_output=True,
-            text=True,
-            env=_clean_env(home),
-            check=False,
+            [python, "-B", probe.__file__, "facts"], capture_output=True, text=True, env=env, check=False
         )
     if result.returncode != 0:
         raise ValueError(f"{python}: the probe failed: {result.stderr.strip()[-400:]}")
@@ -118,13 +105,30 @@ def run_facts(python: str) -> dict[str, Any]:
     return facts
 
 
-def _covering(paths: Sequence[str]) -> tuple[str, ...]:
-    """The paths, without those inside another (each is walked once)."""
+def _covering(paths: Sequence[str], flavour: ModuleType = os.path) -> tuple[str, ...]:
+    """The paths, without those inside another (each walked once; on Windows ``Include`` is ``include``)."""
+    unique: dict[str, str] = {}
+    for path in paths:
+        unique.setdefault(flavour.normcase(path), flavour.normpath(path))
     chosen: list[str] = []
-    for path in sorted({os.path.normpath(p) for p in paths}, key=len):
-        if not any(os.path.commonpath([path, kept]) == kept for kept in chosen):
+    for path in sorted(unique.values(), key=len):
+        if not any(_inside(path, kept, flavour) for kept in chosen):
             chosen.append(path)
     return tuple(sorted(chosen))
+
+
+def _inside(path: str, directory: str, flavour: ModuleType) -> bool:
+    try:
+        common = flavour.commonpath([path, directory])
+    except ValueError:  # Windows: on another drive
+        return False
+    return bool(flavour.normcase(common) == flavour.normcase(directory))
+
+
+def _first_on_path(python: str, scripts: str) -> tuple[str, ...]:
+    """The interpreter's directory, then its scripts directory when that is another one."""
+    here = os.path.dirname(python)
+    return (here,) if os.path.normcase(scripts) == os.path.normcase(here) else (here, scripts)
 
 
 def describe(python: str, taken: Sequence[str] = (), suffix: str = "") -> HostTarget:
@@ -141,12 +145,19 @@ def describe(python: str, taken: Sequence[str] = (), suffix: str = "") -> HostTa
     scheme = facts["schemes"][facts["default_scheme"]]
     dirs = [scheme[k] for k in _SCHEME_KEYS if k in scheme]
     dirs += [os.path.join(scheme["data"], sub) for sub in _DATA_SUBDIRS]
-    return HostTarget(name, str(facts["executable"]), str(facts["version"]), _covering(dirs))
+    executable = str(facts["executable"])
+    return HostTarget(
+        name,
+        executable,
+        str(facts["version"]),
+        _covering(dirs),
+        _first_on_path(executable, os.path.normpath(scheme["scripts"])),
+    )
 
 
 def default_pythons() -> list[str]:
     """This machine's ``python3`` (``py`` on Windows), outside any venv: the first on PATH that is not one."""
-    names = ["py"] if sys.platform == "win32" else ["python3"]
+    names = ["py"] if THIS.nt else ["python3"]
     for directory in os.environ.get("PATH", "").split(os.pathsep):
         if (Path(directory).parent / "pyvenv.cfg").exists():
             continue  # a venv's python3 (tox's, say) is not the machine's
@@ -176,18 +187,27 @@ class HostAccounts:
     @classmethod
     def here(cls) -> HostAccounts:
         """The current account under its own name (root or user), and a second one where that is simple."""
-        if sys.platform == "win32":
+        if THIS.nt:
+            return cls.on(THIS, -1, -1)
+        return cls.on(THIS, os.geteuid(), os.getegid())
+
+    @classmethod
+    def on(cls, host: HostOS, uid: int, gid: int) -> HostAccounts:
+        """The accounts of a process running as ``uid`` (-1 on Windows, which has no uids) on ``host``."""
+        if host.nt:
             return cls(
                 {"user": Account("user", -1, -1, "")},
-                {"root": "Windows has no root account; the host backend runs as the current account only"},
+                {
+                    "root": "Windows has no setuid (a process runs as another account only with its "
+                    "password): the host backend runs as the current account only"
+                },
             )
-        uid, gid = os.geteuid(), os.getegid()
         if uid != 0:
             return cls(
                 {"user": Account("user", uid, gid, "")},
                 {"root": f"this run is uid {uid}, not root: the host backend never escalates"},
             )
-        if sys.platform != "linux":
+        if host.platform != "linux":
             return cls(
                 {"root": Account("root", 0, 0, "")},
                 {"user": "a second account is made only on Linux; run the suite as a normal user instead"},
@@ -217,12 +237,13 @@ def unreachable(target: HostTarget, account: Account, tools: str) -> str | None:
     reach a directory of either), or None."""
     if account.uid < 0 or account.uid == os.geteuid():
         return None
+    temp = tempfile.gettempdir()
     try:
         result = subprocess.run(
             [target.python, "-B", f"{tools}/probe.py", "which", "python3"],
             capture_output=True,
             text=True,
-            env=_clean_env(tempfile.gettempdir()),
+            env=cell_environment(THIS, temp, temp, account.name, target.path, os.environ),
             cwd="/",
             user=account.uid,
             group=account.gid,
@@ -240,7 +261,10 @@ def unreachable(target: HostTarget, account: Account, tools: str) -> str | None:
 def _workbase() -> Path:
     """This account's directory of host cells in the temporary directory, refused if another made it."""
     uid = getattr(os, "geteuid", lambda: None)()
-    base = Path(tempfile.gettempdir()) / f"conformance-host-{'' if uid is None else uid}".rstrip("-")
+    # The real path: installers that resolve their paths (uv) name the files the judge compares with the
+    # homes' paths through it (macOS's /var is /private/var, Windows' RUNNER~1 is runneradmin).
+    temp = Path(tempfile.gettempdir()).resolve()
+    base = temp / f"conformance-host-{'' if uid is None else uid}".rstrip("-")
     base.mkdir(mode=0o755, exist_ok=True)
     info = os.lstat(base)
     if stat.S_ISLNK(info.st_mode) or (uid is not None and info.st_uid != uid):
@@ -262,7 +286,6 @@ class HostBackend:
     ) -> None:
         self.target = target
         self.allow_system_writes = allow_system_writes
-        self.platform: Platform = HostPlatform(interpreter=target.python)
         self.tools = toolset.root
         # One directory per target, the same for every cell (so paths compare across spellings, runs and
         # nights), held by one cell at a time.
@@ -279,6 +302,12 @@ class HostBackend:
         self._tmp = self._dir / "tmp"
         self._closed = False
         self._absent: list[str] = []
+        # On Windows the current account is the only one, so its profile is every account's.
+        shared = self.environment(self._current(), {})
+        self.platform: Platform = HostPlatform(
+            interpreter=target.python,
+            environment=tuple((k, v) for k, v in shared.items() if k not in _ACCOUNT_ENV),
+        )
 
     def start(self) -> HostBackend:
         """Take the target's directory, make the homes (owned by their accounts) and take the guard's
@@ -301,11 +330,8 @@ class HostBackend:
         for account in self.accounts.values():
             home = Path(account.home)
             home.mkdir(parents=True)
-            if sys.platform == "win32":
-                for key in ("APPDATA", "LOCALAPPDATA"):
-                    Path(_windows_dirs(account.home)[key]).mkdir(parents=True)
-            elif sys.platform == "darwin":
-                (home / "Library").mkdir()
+            for directory in profile_dirs(THIS, account.home):
+                Path(directory).mkdir(parents=True)
             if account.uid >= 0 and account.uid != os.geteuid():
                 for path in [home, *home.rglob("*")]:
                     os.chown(path, account.uid, account.gid)
@@ -324,21 +350,24 @@ class HostBackend:
         report: dict[str, Any] = json.loads(result.stdout)
         return report
 
+    def _current(self) -> Account:
+        """The account this process runs as."""
+        me = getattr(os, "geteuid", lambda: -1)()
+        return next(a for a in self.accounts.values() if a.uid in (-1, me))
+
+    def environment(self, account: Account, env: Mapping[str, str]) -> dict[str, str]:
+        """What ``account``'s processes see: its profile in its home, the cell's temporary directory, the
+        interpreter first on PATH, then ``env``; an activated venv's scripts before all on PATH."""
+        venv = env.get("VIRTUAL_ENV")
+        first = (THIS.venv_scripts(venv), *self.target.path) if venv else self.target.path
+        own = cell_environment(THIS, account.home, str(self._tmp), account.name, first, os.environ)
+        # The scenario's PATH is a Debian container's (scenario_env); the host's follows the same rule.
+        return {**own, **env, "PATH": own["PATH"]}
+
     def exec(self, argv: Sequence[str], account: Account, env: Mapping[str, str] | None = None) -> ExecResult:
         """Run ``argv`` as this machine's account of that name (else the current one) in its home."""
         assert not self._closed, "exec after close"
-        me = self.accounts.get(account.name) or next(
-            a for a in self.accounts.values() if a.uid in (-1, getattr(os, "geteuid", lambda: -1)())
-        )
-        full = {
-            **_clean_env(me.home),
-            "USER": me.name,
-            "LOGNAME": me.name,
-            "TMPDIR": str(self._tmp),
-            "TEMP": str(self._tmp),
-            "TMP": str(self._tmp),
-            **(env or {}),
-        }
+        me = self.accounts.get(account.name) or self._current()
         switch = me.uid >= 0 and me.uid != os.geteuid()
         start = time.monotonic()
         result = subprocess.run(
@@ -346,7 +375,7 @@ class HostBackend:
             capture_output=True,
             text=True,
             errors="replace",
-            env=full,
+            env=self.environment(me, env or {}),
             cwd=me.home,
             user=me.uid if switch else None,
             group=me.gid if switch else None,
@@ -360,8 +389,9 @@ class HostBackend:
     def close(self) -> None:
         """Check the scheme dirs against the guard's snapshot, then remove the cell's temporary directory.
 
-        Without ``allow_system_writes`` any change there is a HostWriteError; with it, added paths are
-        removed so the next cell finds the interpreter as it was (a changed or deleted one cannot be undone).
+        Added paths are removed, so the next cell finds the interpreter as it was; without
+        ``allow_system_writes`` any change is still a HostWriteError, and so is, always, a changed or deleted
+        path (which cannot be put back).
         """
         if self._closed:
             return
@@ -381,10 +411,6 @@ class HostBackend:
         if not changes:
             return
         listed = "\n".join(f"  {c['change']} {c['path']}" for c in changes[:20])
-        if not self.allow_system_writes:
-            raise HostWriteError(
-                f"{self.target.name}: a cell changed the machine outside its temporary directory:\n{listed}"
-            )
         added = [c for c in changes if c["change"] == "added"]
         for change in sorted(added, key=lambda c: str(c["path"]), reverse=True):
             path = Path(change["path"])
@@ -395,6 +421,11 @@ class HostBackend:
         if len(added) != len(changes):
             raise HostWriteError(
                 f"{self.target.name}: a cell changed or deleted files it cannot put back:\n{listed}"
+            )
+        if not self.allow_system_writes:
+            raise HostWriteError(
+                f"{self.target.name}: a cell changed the machine outside its temporary directory "
+                f"(what it added is removed again):\n{listed}"
             )
 
     def __enter__(self) -> HostBackend:

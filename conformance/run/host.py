@@ -9,7 +9,7 @@ from conformance.matrix.cells import CellSpec
 from conformance.record.cell import Cell
 from conformance.run.cell import run_cell
 from conformance.run.facts import InterpreterFacts
-from conformance.run.invocation import scenario_env
+from conformance.run.invocation import scenario_env, venv_setup
 from conformance.run.observe import begin, probe_facts
 
 
@@ -18,8 +18,9 @@ class CellNotRun(Exception):
 
 
 def system_write_reason(spec: CellSpec, facts: InterpreterFacts) -> str | None:
-    """Why a cell may write into the interpreter's own site-packages (None: it stays in its homes)."""
-    if SCENARIOS[spec.scenario].intent != Intent.IMPLICIT or not facts.default_writable:
+    """Why a cell may write into the interpreter's own site-packages (None: it stays in its homes): every
+    intent but the user scheme's may install there when the account can write it (--no-user too)."""
+    if SCENARIOS[spec.scenario].intent == Intent.USER or not facts.default_writable:
         return None
     return (
         f"{spec.scenario} may write into {facts.executable}'s own site-packages "
@@ -40,8 +41,10 @@ def run_host_cell(
         account = backend.accounts[spec.account]
         scenario = SCENARIOS[spec.scenario]
         if scenario.venv:
-            # What the container images do when they are built: the account's own venv, before the snapshot.
-            made = backend.exec([target.python, "-m", "venv", account.venv], account)
+            # What the container images do when they are built: the account's own venv, before the snapshot
+            # (a venv with system site-packages is made by the cell's set-up: here too, for the probe below).
+            setup = venv_setup(scenario, account, tools, backend.platform)
+            made = backend.exec(setup.argv if setup else (target.python, "-m", "venv", account.venv), account)
             if made.exit_code != 0:
                 raise RuntimeError(f"{target.python} -m venv failed: {made.stderr.strip()[-800:]}")
         facts = probe_facts(backend, account, scenario_env(scenario, account, backend.platform))
