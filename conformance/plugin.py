@@ -66,6 +66,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
             help=f"comma-separated {name} to run (default: all); a wrong name lists the valid ones",
         )
     group.addoption(
+        "--quick",
+        dest="conformance_quick",
+        action="store_true",
+        help="the test command's selection: every row of the first package (demo-pkg), "
+        "the other packages only in explicit-user-bsp",
+    )
+    group.addoption(
         "--update-expectations",
         action="store_true",
         help="record the observed verdicts in conformance/expectations/ instead of failing on changes",
@@ -131,7 +138,9 @@ def pytest_configure(config: pytest.Config) -> None:
     hosts = config.stash[host_key] = _host_targets(config)
     try:
         selection = Selection.from_options(
-            {n: config.getoption(f"conformance_{n}") for n in _SELECTORS}, list(hosts)
+            {n: config.getoption(f"conformance_{n}") for n in _SELECTORS},
+            list(hosts),
+            quick=config.getoption("conformance_quick"),
         )
     except (SelectionError, FixtureError) as error:
         raise pytest.UsageError(str(error)) from error

@@ -6,7 +6,7 @@ import string
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from conformance.catalogue.scenarios import Action, Intent, Scenario
+from conformance.catalogue.scenarios import SCENARIOS, Action, Intent, Scenario
 
 #: Placeholders every spelling may use, filled in by the runner: the target's interpreter, the staged
 #: wheelhouse, and the interpreter's own user base and user site as the probe reports them (never typed
@@ -130,6 +130,10 @@ class Spelling:
     uninstall: tuple[str, ...] | None = None  # None: this spelling has no uninstall counterpart
     break_system_packages_flag: str = "--break-system-packages"
     note: str = ""
+    #: Only in these scenarios and with these fixtures (empty: all of its intent's): a variant shown beside
+    #: its installer's main spelling without multiplying the matrix.
+    scenarios: tuple[str, ...] = ()
+    fixtures: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         unknown = (_fields(self.install) | _fields(self.uninstall or ())) - self.installer.placeholders
@@ -137,6 +141,43 @@ class Spelling:
             raise ValueError(
                 f"spelling {self.name}: placeholders {sorted(unknown)} are not {self.installer.name}'s"
             )
+        wrong = [s for s in self.scenarios if s not in SCENARIOS or SCENARIOS[s].intent != self.intent]
+        if wrong:
+            raise ValueError(f"spelling {self.name}: {wrong} are not scenarios of the intent {self.intent}")
+
+    def applies_to(self, scenario: Scenario, fixture: str | None = None) -> bool:
+        """Whether this spelling is a column of ``scenario``'s rows (of ``fixture``'s row, when given)."""
+        if self.intent != scenario.intent or (self.scenarios and scenario.name not in self.scenarios):
+            return False
+        return fixture is None or not self.fixtures or fixture in self.fixtures
+
+
+def _pip_workarounds(name: str, installer: Installer, command: tuple[str, ...]) -> tuple[Spelling, ...]:
+    """What people type with pip when --user is refused: --prefix at the user base, --target at the user
+    site. Both skip pip's PEP 668 check (pip's ``InstallCommand.run``: not installing into the current
+    environment); shown beside --user in explicit-user for one fixture only."""
+    scenarios, fixtures = ("explicit-user",), ("demo-pkg",)
+    return (
+        Spelling(
+            f"{name}-prefix",
+            installer,
+            Intent.USER,
+            (*command, "--prefix", "{user_base}"),
+            note="--prefix at the interpreter's user base; pip before 26.3 lays a prefix out with the "
+            "default scheme (Debian's posix_local: <prefix>/local/lib/pythonX.Y/dist-packages).",
+            scenarios=scenarios,
+            fixtures=fixtures,
+        ),
+        Spelling(
+            f"{name}-target",
+            installer,
+            Intent.USER,
+            (*command, "--target", "{user_site}"),
+            note="--target at the interpreter's user site: scripts, headers and data land inside it.",
+            scenarios=scenarios,
+            fixtures=fixtures,
+        ),
+    )
 
 
 SPELLINGS: tuple[Spelling, ...] = (
@@ -148,6 +189,7 @@ SPELLINGS: tuple[Spelling, ...] = (
         ("{python}", "-m", "pip", "install", "--user"),
         ("{python}", "-m", "pip", "uninstall", "-y"),
     ),
+    Spelling("pip", INSTALLERS["pip"], Intent.NOT_USER, ("{python}", "-m", "pip", "install", "--no-user")),
     Spelling(
         "pip-latest", INSTALLERS["pip-latest"], Intent.IMPLICIT, ("{python}", "{pip_latest}", "install")
     ),
@@ -158,6 +200,14 @@ SPELLINGS: tuple[Spelling, ...] = (
         ("{python}", "{pip_latest}", "install", "--user"),
         ("{python}", "{pip_latest}", "uninstall", "-y"),
     ),
+    Spelling(
+        "pip-latest",
+        INSTALLERS["pip-latest"],
+        Intent.NOT_USER,
+        ("{python}", "{pip_latest}", "install", "--no-user"),
+    ),
+    *_pip_workarounds("pip", INSTALLERS["pip"], ("{python}", "-m", "pip", "install")),
+    *_pip_workarounds("pip-latest", INSTALLERS["pip-latest"], ("{python}", "{pip_latest}", "install")),
     Spelling(
         "uv-system",
         INSTALLERS["uv"],
@@ -198,15 +248,22 @@ SPELLINGS: tuple[Spelling, ...] = (
         ("{python}", "{reference}", "install", "--user"),
         ("{python}", "{reference}", "uninstall", "-y"),
     ),
+    Spelling(
+        "reference",
+        INSTALLERS["reference"],
+        Intent.NOT_USER,
+        ("{python}", "{reference}", "install", "--no-user"),
+    ),
 )
 
 #: Column order of the matrix.
 SPELLING_NAMES: tuple[str, ...] = tuple(dict.fromkeys(s.name for s in SPELLINGS))
 
 
-def spellings_for(scenario: Scenario) -> tuple[Spelling, ...]:
-    """The spellings that carry out ``scenario``'s intent (and can uninstall, for uninstall scenarios)."""
-    chosen = (s for s in SPELLINGS if s.intent == scenario.intent)
+def spellings_for(scenario: Scenario, fixture: str | None = None) -> tuple[Spelling, ...]:
+    """The spellings that carry out ``scenario``'s intent (for ``fixture``, when given), and can uninstall,
+    for uninstall scenarios."""
+    chosen = (s for s in SPELLINGS if s.applies_to(scenario, fixture))
     if scenario.action == Action.UNINSTALL:
         chosen = (s for s in chosen if s.uninstall is not None)
     return tuple(chosen)

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
 class Intent(StrEnum):
-    """What the person typing the command wants."""
+    """What the command typed says about the user scheme: which spellings carry a scenario out."""
 
     IMPLICIT = "implicit"  # `pip install X` outside a venv: system site, or the user scheme as fallback
     USER = "user"  # `pip install --user X`: the interpreter's user scheme
+    NOT_USER = "not-user"  # `pip install --no-user X`: never the user scheme, whatever PIP_USER says
 
 
 class Action(StrEnum):
     INSTALL = "install"
     UNINSTALL = "uninstall"  # install with the spelling first (set-up), then uninstall with it
+
+
+class Override(StrEnum):
+    """How a scenario passes the PEP 668 override, if it does."""
+
+    NONE = "none"
+    FLAG = "flag"  # --break-system-packages on the install command (pip < 23.0.1 rejects it: exit 2)
+    ENV = "env"  # each installer's variable (PIP_/UV_BREAK_SYSTEM_PACKAGES): versions without it ignore it
+
+
+#: The package every scenario runs; the others show what depends on the wheel (tags, dependencies).
+MAIN_FIXTURE = "demo-pkg"
 
 
 @dataclass(frozen=True)
@@ -25,10 +38,24 @@ class Scenario:
     name: str
     intent: Intent
     description: str
-    break_system_packages: bool = False
-    venv: bool = False  # run inside a venv (without system site-packages) created at set-up
+    override: Override = Override.NONE
+    venv: bool = False  # run inside a venv: the account's own, made in the image (no system site-packages)
+    system_site_packages: bool = False  # that venv sees the system site-packages: made by the cell's set-up
+    env: dict[str, str] = field(default_factory=dict)  # variables set for every command of the cell
+    user_base: str | None = None  # PYTHONUSERBASE: this directory in the account's home
     action: Action = Action.INSTALL
-    fixtures: tuple[str, ...] = ("demo-pkg",)
+    fixtures: tuple[str, ...] = (MAIN_FIXTURE,)
+
+    def __post_init__(self) -> None:
+        if self.system_site_packages and not self.venv:
+            raise ValueError(f"scenario {self.name}: system site-packages are a venv's")
+        if self.action == Action.UNINSTALL and self.override == Override.FLAG:
+            # Its set-up install must not depend on whether this version knows the flag.
+            raise ValueError(f"scenario {self.name}: an uninstall passes the override in the environment")
+
+    @property
+    def break_system_packages(self) -> bool:
+        return self.override != Override.NONE
 
 
 SCENARIOS: dict[str, Scenario] = {
@@ -46,7 +73,7 @@ SCENARIOS: dict[str, Scenario] = {
             Intent.IMPLICIT,
             "The implicit install with --break-system-packages: the PEP 668 override, and on targets "
             "without a marker whether the flag is accepted at all.",
-            break_system_packages=True,
+            override=Override.FLAG,
         ),
         Scenario(
             "explicit-user",
@@ -58,7 +85,7 @@ SCENARIOS: dict[str, Scenario] = {
             "explicit-user-bsp",
             Intent.USER,
             "The explicit user install with --break-system-packages (the PEP 668 override).",
-            break_system_packages=True,
+            override=Override.FLAG,
             fixtures=("demo-pkg", "demo-plat", "demo-plat-tags", "demo-app"),
         ),
         Scenario(
@@ -71,8 +98,48 @@ SCENARIOS: dict[str, Scenario] = {
             "uninstall",
             Intent.USER,
             "Uninstall, by the same installer, what its user-install spelling installed.",
-            break_system_packages=True,
+            override=Override.ENV,
             action=Action.UNINSTALL,
+        ),
+        # The scenarios below set the PEP 668 override in the environment, as a Dockerfile's ENV would: so
+        # that on marked targets they show their own rule, not the marker's refusal again (explicit-user
+        # shows that), and Ubuntu 22.04's pip, which rejects the flag, still runs.
+        Scenario(
+            "pip-user-env",
+            Intent.IMPLICIT,
+            "PIP_USER=1 in the environment, no location flag: pip makes it an explicit user install "
+            "(uv does not read PIP_USER).",
+            override=Override.ENV,
+            env={"PIP_USER": "1"},
+        ),
+        Scenario(
+            "no-user-override",
+            Intent.NOT_USER,
+            "PIP_USER=1 in the environment and --no-user on the command line: the command line wins, a "
+            "non-user install with no fallback (uv has no --no-user and ignores PIP_USER: no column).",
+            override=Override.ENV,
+            env={"PIP_USER": "1"},
+        ),
+        Scenario(
+            "custom-userbase",
+            Intent.USER,
+            "A user install with PYTHONUSERBASE set to a directory in the account's home.",
+            override=Override.ENV,
+            user_base="custom-base",
+        ),
+        Scenario(
+            "no-user-site",
+            Intent.USER,
+            "A user install with PYTHONNOUSERSITE=1: the interpreter does not look in the user site.",
+            override=Override.ENV,
+            env={"PYTHONNOUSERSITE": "1"},
+        ),
+        Scenario(
+            "venv-system-site-user",
+            Intent.USER,
+            "--user inside a venv with system site-packages (made at set-up): pip allows it.",
+            venv=True,
+            system_site_packages=True,
         ),
     )
 }

@@ -11,6 +11,10 @@ from conformance.record.cell import Expectation
 from conformance.run.facts import InterpreterFacts
 from conformance.vocabulary import Outcome
 
+#: pip's ``strtobool`` (pip/_internal/utils/misc.py), which reads a boolean option from a PIP_ variable.
+_TRUE = frozenset({"y", "yes", "t", "true", "on", "1"})
+_FALSE = frozenset({"n", "no", "f", "false", "off", "0"})
+
 
 def _refuse(error_class: str, reason: str) -> Expectation:
     return Expectation(Outcome.REFUSE, reason, error_class=error_class)
@@ -20,21 +24,53 @@ def _install(scheme: str, reason: str) -> Expectation:
     return Expectation(Outcome.INSTALL, reason, scheme=scheme)
 
 
+def use_user_site(scenario: Scenario) -> bool | None:
+    """pip's ``options.use_user_site``: ``--user`` True, ``--no-user`` False, else ``PIP_USER``, else None.
+
+    ``--user`` and ``--no-user`` share one destination (pip/_internal/commands/install.py); a PIP_ variable
+    only sets the option's default (``ConfigOptionParser._update_defaults``, pip/_internal/cli/parser.py,
+    which drops empty values), so the command line wins.
+    """
+    if scenario.intent == Intent.USER:
+        return True
+    if scenario.intent == Intent.NOT_USER:
+        return False
+    value = scenario.env.get("PIP_USER", "").lower()
+    if not value:
+        return None
+    if value not in _TRUE | _FALSE:
+        raise ValueError(f"scenario {scenario.name}: PIP_USER={value!r} is not a boolean pip reads")
+    return value in _TRUE
+
+
 def expect(scenario: Scenario, facts: InterpreterFacts) -> Expectation:
-    """Apply pip's decision table to the scenario's flags and the interpreter's facts."""
+    """Apply pip's decision table to the scenario's flags and environment and the interpreter's facts."""
     if scenario.action == Action.UNINSTALL:
         return Expectation(
             Outcome.UNINSTALL, "remove every file the user install added", scheme=facts.preferred_user
         )
+    user = use_user_site(scenario)
+    # InstallCommand.run: the PEP 668 check (check_externally_managed, a no-op in a venv) comes before
+    # decide_user_install, so no choice of scheme gets past the marker.
     if facts.externally_managed and not facts.in_venv and not scenario.break_system_packages:
-        why = "--user does not bypass it" if scenario.intent == Intent.USER else "no install outside a venv"
+        why = "--user does not bypass it" if user else "no install outside a venv"
         return _refuse("externally-managed", f"PEP 668 marker present: {why}")
-    if scenario.intent == Intent.USER:
+    # decide_user_install, in its order.
+    if user is False:
+        # "Non-user install by explicit request": no fallback to the user scheme.
+        if facts.default_writable:
+            return _install(facts.default_scheme, "--no-user: a normal install")
+        return _refuse("permission-denied", "--no-user and site-packages not writeable: no fallback")
+    if user:
         if facts.in_venv and not facts.venv_system_site:
             return _refuse("venv-conflict", "user site-packages are not visible in this venv")
+        # site.ENABLE_USER_SITE False (-s, PYTHONNOUSERSITE) or None (uid != euid): pip >= 25.3 refuses
+        # rather than install where the interpreter does not look.
         if not facts.enable_user_site:
             return _refuse("user-site-disabled", "user site-packages are disabled for this interpreter")
-        return _install(facts.preferred_user, "explicit user install")
+        if scenario.intent == Intent.USER:
+            return _install(facts.preferred_user, "explicit user install")
+        return _install(facts.preferred_user, "PIP_USER: an explicit user install")
     if facts.default_writable:
         return _install(facts.default_scheme, "site-packages writeable: a normal install")
     if facts.enable_user_site:

@@ -53,7 +53,7 @@ def _misplaced_of(path: str, layouts: list[DistLayout]) -> str | None:
 def file_roles(
     files: list[FileChange], layouts: list[DistLayout], facts: InterpreterFacts
 ) -> dict[str, FileRole]:
-    """expected | generated | misplaced | bytecode | stray | state | dir | replaced | preexisting, per path."""
+    """expected, generated, misplaced, bytecode, stray, state, dir, replaced or preexisting, per path."""
     key = rules(facts).key
     expected = {key(p) for layout in layouts for p in (*layout.members, *layout.scripts.values())}
     roles: dict[str, FileRole] = {}

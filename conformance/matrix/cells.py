@@ -26,6 +26,6 @@ def all_specs(targets: list[str]) -> list[CellSpec]:
         for account in ACCOUNTS:
             for scenario in SCENARIOS.values():
                 for fixture in scenario.fixtures:
-                    for spelling in spellings_for(scenario):
+                    for spelling in spellings_for(scenario, fixture):
                         specs.append(CellSpec(target, account, scenario.name, fixture, spelling.name))
     return sorted(specs)

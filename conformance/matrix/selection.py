@@ -8,9 +8,13 @@ from dataclasses import dataclass
 from conformance.catalogue.accounts import ACCOUNTS
 from conformance.catalogue.fixtures import matrix_fixtures
 from conformance.catalogue.installers import INSTALLERS, SPELLING_NAMES
-from conformance.catalogue.scenarios import SCENARIOS
+from conformance.catalogue.scenarios import MAIN_FIXTURE, SCENARIOS
 from conformance.catalogue.targets import TARGETS
 from conformance.matrix.cells import CellSpec, all_specs
+
+#: The quick selection (the test command's): every row of the main package, and the other packages only
+#: in the scenario where every spelling can install on every target (PEP 668 overridden by its flag).
+QUICK_PACKAGES_SCENARIO = "explicit-user-bsp"
 
 
 class SelectionError(ValueError):
@@ -41,9 +45,12 @@ class Selection:
     installers: list[str] | None = None
     spellings: list[str] | None = None
     host_targets: tuple[str, ...] = ()  # this machine's interpreters (the host backend), beside the catalogue
+    quick: bool = False  # see QUICK_PACKAGES_SCENARIO
 
     @classmethod
-    def from_options(cls, get: dict[str, str | None], host_targets: Sequence[str] = ()) -> Selection:
+    def from_options(
+        cls, get: dict[str, str | None], host_targets: Sequence[str] = (), quick: bool = False
+    ) -> Selection:
         targets = get.get("targets")
         if targets and host_targets:
             # "host": every host target, whatever this machine's interpreters are named.
@@ -57,6 +64,7 @@ class Selection:
             installers=parse_names("--installers", get.get("installers"), list(INSTALLERS)),
             spellings=parse_names("--spellings", get.get("spellings"), list(SPELLING_NAMES)),
             host_targets=tuple(host_targets),
+            quick=quick,
         )
 
     def cells(self) -> list[CellSpec]:
@@ -73,6 +81,7 @@ class Selection:
             and keep(self.fixtures, spec.fixture)
             and keep(self.installers, spec.resolve_spelling().installer.name)
             and keep(self.spellings, spec.spelling)
+            and (not self.quick or spec.fixture == MAIN_FIXTURE or spec.scenario == QUICK_PACKAGES_SCENARIO)
         ]
 
     def as_dict(self) -> dict[str, list[str] | None]:

@@ -99,6 +99,13 @@ def _preference(choice: Choice) -> tuple[int, int, int]:
     return (0 if choice.installs else 1, choice.verdict.rank, 0 if for_me else 1)
 
 
+def _plain(choices: list[Choice]) -> list[Choice]:
+    """The choices run with no more environment than the spelling's own: advice shows the command alone,
+    so a row that also needed ``PIP_USER=1`` or ``PYTHONUSERBASE`` would not be the whole story."""
+    least = min((c.cell.environment for c in choices), key=len)
+    return [c for c in choices if c.cell.environment == least]
+
+
 def advise(table: TargetTable) -> list[Advice]:
     """Per account, each spelling's best command among the rows outside a venv, for the commonest fixture."""
     fixture = Counter(row[2] for row in table.rows).most_common(1)[0][0] if table.rows else ""
@@ -117,7 +124,7 @@ def advise(table: TargetTable) -> list[Advice]:
             account,
             fixture,
             sorted(
-                (min(choices, key=_preference) for choices in spellings.values()),
+                (min(_plain(choices), key=_preference) for choices in spellings.values()),
                 key=lambda c: (_preference(c), table.columns.index(c.spelling)),
             ),
         )

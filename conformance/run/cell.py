@@ -15,7 +15,14 @@ from conformance.judge.verdict import judge_install, judge_uninstall
 from conformance.matrix.cells import CellSpec
 from conformance.record.cell import Cell, Observation
 from conformance.run.facts import InterpreterFacts
-from conformance.run.invocation import install_invocation, run, scenario_env, uninstall_invocation, version_of
+from conformance.run.invocation import (
+    install_invocation,
+    make_venv,
+    run,
+    scenario_env,
+    uninstall_invocation,
+    version_of,
+)
 from conformance.run.observe import Checks, command_run, observe, probe_facts
 
 
@@ -36,13 +43,14 @@ def run_cell(spec: CellSpec, backend: Backend, toolset: Toolset, spelling: Spell
     fixture = all_fixtures()[spec.fixture]
     platform = backend.platform
     env = scenario_env(scenario, account, platform)
+    venv = make_venv(backend, scenario, account, toolset)
     facts = probe_facts(backend, account, env)
     fixtures = tuple(installed_wheel(f, facts) for f in closure(fixture.name))
     expectation = expect(scenario, facts)
     install = install_invocation(spelling, scenario, account, fixture.name, toolset, facts, platform)
     timing: dict[str, float] = {"facts": time.monotonic() - started}
     uninstall = scenario.action == Action.UNINSTALL
-    setup, installed = [], []
+    setup, installed = venv, []
     if uninstall:
         setup.append(command_run(run(backend, install, account)))
         installed = observe(backend, facts, rebase=True, account=account).files

@@ -1,7 +1,8 @@
-"""Render a spelling into the exact command line for one cell, and run it as the account."""
+"""Render a spelling into the exact command line for one cell, run it as the account; make set-up venvs."""
 
 from __future__ import annotations
 
+import ntpath
 from dataclasses import dataclass
 
 from conformance.backend.container import DEFAULT_PATH
@@ -10,8 +11,10 @@ from conformance.backend.staging import Toolset
 from conformance.catalogue.accounts import Account
 from conformance.catalogue.installers import Spelling, VersionSource, known_installers
 from conformance.catalogue.platforms import POSIX, Platform, windows_venv
-from conformance.catalogue.scenarios import Action, Scenario
+from conformance.catalogue.scenarios import Override, Scenario
+from conformance.record.cell import CommandRun
 from conformance.run.facts import InterpreterFacts
+from conformance.run.observe import begin, command_run
 
 
 @dataclass(frozen=True)
@@ -22,16 +25,64 @@ class Invocation:
     env: dict[str, str]
 
 
-def scenario_env(scenario: Scenario, account: Account, platform: Platform = POSIX) -> dict[str, str]:
-    """Environment of the scenario itself: an activated venv puts its bin/ (Windows: Scripts) first on
-    PATH (under Wine, WINEPATH is what goes first on the Windows PATH)."""
+def venv_dir(scenario: Scenario, account: Account, platform: Platform = POSIX) -> str | None:
+    """The scenario's venv as the target names it: the account's own, or one beside it that sees the system
+    site-packages (None: the scenario runs outside a venv)."""
     if not scenario.venv:
-        return {}
+        return None
+    venv = windows_venv(account) if platform.windows else account.venv
+    return f"{venv}-system-site" if scenario.system_site_packages else venv
+
+
+def _in_home(account: Account, name: str, platform: Platform) -> str:
+    """A path in the account's home as the target names it (Windows: in the profile its venv is made in)."""
     if platform.windows:
-        venv = windows_venv(account)
-        return {"VIRTUAL_ENV": venv, "WINEPATH": f"{venv}\\Scripts"}
-    venv = account.venv
-    return {"VIRTUAL_ENV": venv, "PATH": f"{venv}/bin:{DEFAULT_PATH}"}
+        return ntpath.join(ntpath.dirname(windows_venv(account)), name)
+    return f"{account.home}/{name}"
+
+
+def scenario_env(scenario: Scenario, account: Account, platform: Platform = POSIX) -> dict[str, str]:
+    """Environment of the scenario itself: its variables, its user base, and an activated venv, which puts its
+    bin/ (Windows: Scripts) first on PATH (under Wine, WINEPATH is what goes first on the Windows PATH)."""
+    env = dict(scenario.env)
+    if scenario.user_base is not None:
+        env["PYTHONUSERBASE"] = _in_home(account, scenario.user_base, platform)
+    venv = venv_dir(scenario, account, platform)
+    if venv is None:
+        return env
+    if platform.windows:
+        return {**env, "VIRTUAL_ENV": venv, "WINEPATH": f"{venv}\\Scripts"}
+    return {**env, "VIRTUAL_ENV": venv, "PATH": f"{venv}/bin:{DEFAULT_PATH}"}
+
+
+#: Copies a venv (argv: source, copy) and turns its system site-packages on.
+_COPY_VENV = (
+    "import pathlib, shutil, sys; source, copy = sys.argv[1:]; shutil.copytree(source, copy); "
+    "cfg = pathlib.Path(copy, 'pyvenv.cfg'); text = cfg.read_text().replace("
+    "'include-system-site-packages = false', 'include-system-site-packages = true'); "
+    "assert 'include-system-site-packages = true' in text, text; cfg.write_text(text)"
+)
+
+
+def venv_setup(
+    scenario: Scenario, account: Account, toolset: Toolset, platform: Platform = POSIX
+) -> Invocation | None:
+    """The command that makes the scenario's venv in the cell's set-up, run as the account (None: nothing to
+    make, the image has the account's own venv).
+
+    It has no pip of its own: the system site-packages bring the target's pip (on the POSIX container targets
+    the version ``python -m venv`` would copy in), and copying pip in takes seconds where the rest takes a
+    tenth of one. Not under Wine: a venv of the embeddable CPython resolves its base prefix to its own Scripts
+    directory, so it sees no system site-packages and no pip; there the account's own venv (made in the
+    image as ``python -m venv`` would make it, bundled pip included) is copied with the flag turned on.
+    """
+    venv = venv_dir(scenario, account, platform)
+    if venv is None or not scenario.system_site_packages:
+        return None
+    if platform.windows:
+        return Invocation((*platform.python({}), "-c", _COPY_VENV, windows_venv(account), venv), {})
+    argv = (*platform.python({}), "-m", "venv", "--system-site-packages", "--without-pip", venv)
+    return Invocation(argv, {})
 
 
 def _render(
@@ -77,16 +128,14 @@ def install_invocation(
     facts: InterpreterFacts,
     platform: Platform = POSIX,
 ) -> Invocation:
-    """The install command; in an uninstall scenario it is the set-up, with the override in the env."""
+    """The install command (in an uninstall scenario, its set-up), with the scenario's override."""
     installer = spelling.installer
     template = spelling.install
     env = {**installer.env, **scenario_env(scenario, account, platform)}
-    if scenario.break_system_packages:
-        if scenario.action == Action.INSTALL:
-            template = (*template, spelling.break_system_packages_flag)
-        else:
-            # Set-up must not depend on whether this version knows the flag.
-            env.update(installer.break_system_packages_env)
+    if scenario.override == Override.FLAG:
+        template = (*template, spelling.break_system_packages_flag)
+    elif scenario.override == Override.ENV:
+        env.update(installer.break_system_packages_env)
     values = _values(toolset, facts, platform)
     argv = _render((*template, *installer.source_args, requirement), values, platform, env)
     return Invocation(argv, env)
@@ -114,3 +163,16 @@ def uninstall_invocation(
 
 def run(backend: Backend, invocation: Invocation, account: Account) -> ExecResult:
     return backend.exec(invocation.argv, account, invocation.env)
+
+
+def make_venv(backend: Backend, scenario: Scenario, account: Account, toolset: Toolset) -> list[CommandRun]:
+    """Make the scenario's venv when the cell's set-up does, then take a new first snapshot (the venv is the
+    scenario's environment, not the installer's writes); the set-up's record, if any."""
+    setup = venv_setup(scenario, account, toolset, backend.platform)
+    if setup is None:
+        return []
+    result = run(backend, setup, account)
+    if result.exit_code != 0:
+        raise RuntimeError(f"making the venv failed: {(result.stdout + result.stderr).strip()[-800:]}")
+    begin(backend)
+    return [command_run(result)]

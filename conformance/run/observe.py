@@ -66,10 +66,13 @@ def _probe_path(backend: Backend) -> str:
 
 
 def _probe(backend: Backend, account: Account, env: dict[str, str], *args: str) -> Any:
-    # The facts come from the target's interpreter; the walks from the container's own, as root.
-    python = backend.platform.python(env) if args[0] == "facts" else backend.platform.walker
-    probe = _probe_path(backend) if args[0] == "facts" else f"{backend.tools}/probe.py"
-    result = backend.exec([*python, "-B", probe, *args], account, env)
+    # The facts come from the target's interpreter; the walks from the container's own, as root, isolated
+    # and without site: they need only the stdlib, and each start is on a cell's clock.
+    if args[0] == "facts":
+        command = [*backend.platform.python(env), "-B", _probe_path(backend)]
+    else:
+        command = [*backend.platform.walker, "-I", "-S", "-B", f"{backend.tools}/probe.py"]
+    result = backend.exec([*command, *args], account, env)
     if result.exit_code != 0:
         raise ProbeError(f"probe {args[0]} failed as {account.name}: {result.stderr.strip()[-800:]}")
     return json.loads(result.stdout)

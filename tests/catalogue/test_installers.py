@@ -53,10 +53,39 @@ def test_an_installer_with_a_staged_version_is_staged() -> None:
         Installer("indexed", VersionSource.TARGET, ("--index-url", "{index}"))
 
 
-def test_every_scenario_has_spellings_of_every_installer() -> None:
+def test_every_scenario_has_spellings_of_every_installer_that_can_type_its_intent() -> None:
     for scenario in SCENARIOS.values():
         installers = {s.installer.name for s in spellings_for(scenario)}
-        assert installers == set(INSTALLERS), scenario.name
+        # uv has no --no-user (its parser rejects it) and reads no PIP_USER: pip-user-env's uv-system is it.
+        cannot = {"uv"} if scenario.intent == Intent.NOT_USER else set()
+        assert installers == set(INSTALLERS) - cannot, scenario.name
+
+
+def test_pips_workarounds_are_columns_of_one_row_only() -> None:
+    workarounds = {"pip-prefix", "pip-target", "pip-latest-prefix", "pip-latest-target"}
+    rows = {
+        (scenario.name, fixture)
+        for scenario in SCENARIOS.values()
+        for fixture in scenario.fixtures
+        if workarounds & {s.name for s in spellings_for(scenario, fixture)}
+    }
+    assert rows == {("explicit-user", "demo-pkg")}
+    shown = [s.name for s in spellings_for(SCENARIOS["explicit-user"], "demo-pkg")]
+    assert shown[:6] == [  # beside pip's --user, before uv's workarounds
+        "pip",
+        "pip-latest",
+        "pip-prefix",
+        "pip-target",
+        "pip-latest-prefix",
+        "pip-latest-target",
+    ]
+
+
+def test_a_spelling_is_limited_to_scenarios_of_its_own_intent() -> None:
+    with pytest.raises(ValueError, match=r"\['implicit'\] are not scenarios of the intent user"):
+        Spelling("pip-odd", INSTALLERS["pip"], Intent.USER, ("{python}",), scenarios=("implicit",))
+    with pytest.raises(ValueError, match="are not scenarios"):
+        Spelling("pip-odd", INSTALLERS["pip"], Intent.USER, ("{python}",), scenarios=("nope",))
 
 
 def test_uninstall_scenarios_only_take_spellings_that_can_uninstall() -> None:

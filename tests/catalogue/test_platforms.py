@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 from conformance.backend.staging import Toolset
 from conformance.catalogue.accounts import ACCOUNTS
 from conformance.catalogue.installers import SPELLINGS
 from conformance.catalogue.platforms import POSIX, WINE_LOADER, platform_of, shared_dir, windows_venv
 from conformance.catalogue.scenarios import SCENARIOS
 from conformance.catalogue.targets import TARGETS, WineCPython
-from conformance.run.invocation import install_invocation, scenario_env
+from conformance.run.invocation import install_invocation, scenario_env, venv_setup
 from tests.windows_facts import USER_BASE, windows_facts
 
 WINE = platform_of("windows-cpython3.13-wine")
@@ -57,3 +61,30 @@ def test_the_shared_install_mirrors_its_windows_path() -> None:
     recipe = TARGETS["windows-cpython3.13-wine"].recipe
     assert isinstance(recipe, WineCPython)
     assert shared_dir(recipe) == "/opt/wine-shared/Program Files/Python313"
+
+
+def test_the_custom_user_base_is_in_the_accounts_windows_profile() -> None:
+    env = scenario_env(SCENARIOS["custom-userbase"], ACCOUNTS["user"], WINE)
+    assert env == {"PYTHONUSERBASE": "C:\\users\\user\\custom-base"}
+
+
+def test_the_system_site_venv_is_a_copy_of_the_accounts_own_with_the_flag_on() -> None:
+    # A venv of the embeddable CPython sees no system site-packages, so no pip: the image's venv has one.
+    made = venv_setup(SCENARIOS["venv-system-site-user"], ACCOUNTS["user"], TOOLS, WINE)
+    assert made is not None
+    venv = "C:\\users\\user\\venv-system-site"
+    assert made.argv[:3] == (WINE_LOADER, "C:\\Program Files\\Python313\\python.exe", "-c")
+    assert made.argv[4:] == ("C:\\users\\user\\venv", venv)
+    env = scenario_env(SCENARIOS["venv-system-site-user"], ACCOUNTS["user"], WINE)
+    assert env == {"VIRTUAL_ENV": venv, "WINEPATH": f"{venv}\\Scripts"}
+
+
+def test_the_venv_copy_turns_system_site_packages_on(tmp_path: Path) -> None:
+    source = tmp_path / "venv"
+    source.mkdir()
+    (source / "pyvenv.cfg").write_text("home = C:\\Python\ninclude-system-site-packages = false\n")
+    made = venv_setup(SCENARIOS["venv-system-site-user"], ACCOUNTS["user"], TOOLS, WINE)
+    assert made is not None
+    copy = tmp_path / "copy"
+    subprocess.run([sys.executable, "-c", made.argv[3], str(source), str(copy)], check=True)
+    assert (copy / "pyvenv.cfg").read_text().splitlines()[1] == "include-system-site-packages = true"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
-from conformance.catalogue.scenarios import SCENARIOS
-from conformance.judge.intent import expect
+from conformance.catalogue.scenarios import SCENARIOS, Override
+from conformance.judge.intent import expect, use_user_site
 from conformance.run.facts import InterpreterFacts
 from conformance.vocabulary import Outcome
 
@@ -82,3 +83,85 @@ def test_implicit_falls_back_only_when_not_writeable(
 def test_uninstall_expects_removal_from_the_user_scheme(host_facts: InterpreterFacts) -> None:
     result = expect(SCENARIOS["uninstall"], host_facts)
     assert (result.outcome, result.scheme) == (Outcome.UNINSTALL, host_facts.preferred_user)
+
+
+def test_pip_user_in_the_environment_is_an_explicit_user_install(
+    host_facts: InterpreterFacts, facts_with: Make
+) -> None:
+    # Root can write site-packages, so only PIP_USER sends pip to the user scheme.
+    facts = facts_with(host_facts, default_writable=True, enable_user_site=True, in_venv=False)
+    result = expect(SCENARIOS["pip-user-env"], facts)
+    assert (result.outcome, result.scheme) == (Outcome.INSTALL, host_facts.preferred_user)
+    assert result.reason == "PIP_USER: an explicit user install"
+
+
+def test_pip_user_in_the_environment_gets_the_explicit_refusals(
+    host_facts: InterpreterFacts, facts_with: Make
+) -> None:
+    scenario = replace(SCENARIOS["pip-user-env"], override=Override.NONE)
+    marked = facts_with(host_facts, externally_managed=True, in_venv=False)
+    refused = expect(scenario, marked)
+    assert (refused.error_class, refused.reason) == (
+        "externally-managed",
+        "PEP 668 marker present: --user does not bypass it",
+    )
+    disabled = facts_with(host_facts, enable_user_site=False, externally_managed=False, in_venv=False)
+    assert expect(scenario, disabled).error_class == "user-site-disabled"
+
+
+@pytest.mark.parametrize(
+    ("value", "decided"), [("1", True), ("Yes", True), ("on", True), ("0", False), ("off", False), ("", None)]
+)
+def test_pip_user_is_read_as_pip_reads_a_boolean(value: str, decided: bool | None) -> None:
+    assert use_user_site(replace(SCENARIOS["pip-user-env"], env={"PIP_USER": value})) is decided
+
+
+def test_pip_user_that_pip_cannot_read_is_a_catalogue_error() -> None:
+    with pytest.raises(ValueError, match="not a boolean"):
+        use_user_site(replace(SCENARIOS["pip-user-env"], env={"PIP_USER": "maybe"}))
+
+
+def test_the_command_line_wins_over_pip_user() -> None:
+    assert use_user_site(SCENARIOS["no-user-override"]) is False
+    assert use_user_site(replace(SCENARIOS["explicit-user"], env={"PIP_USER": "0"})) is True
+
+
+@pytest.mark.parametrize(("writable", "outcome"), [(True, Outcome.INSTALL), (False, Outcome.REFUSE)])
+def test_no_user_never_falls_back_to_the_user_scheme(
+    host_facts: InterpreterFacts, facts_with: Make, writable: bool, outcome: Outcome
+) -> None:
+    facts = facts_with(host_facts, default_writable=writable, enable_user_site=True, in_venv=False)
+    result = expect(SCENARIOS["no-user-override"], facts)
+    assert result.outcome == outcome
+    assert result.scheme == (facts.default_scheme if writable else None)
+    assert result.error_class == (None if writable else "permission-denied")
+
+
+def test_the_new_scenarios_outside_a_venv_pass_the_override(
+    host_facts: InterpreterFacts, facts_with: Make
+) -> None:
+    facts = facts_with(
+        host_facts, externally_managed=True, in_venv=False, default_writable=False, enable_user_site=True
+    )
+    for name in ("pip-user-env", "custom-userbase"):
+        assert expect(SCENARIOS[name], facts).scheme == host_facts.preferred_user, name
+    assert expect(SCENARIOS["no-user-override"], facts).error_class == "permission-denied"
+
+
+def test_a_user_site_disabled_by_pythonnousersite_refuses_the_user_install(
+    host_facts: InterpreterFacts, facts_with: Make
+) -> None:
+    # The probe runs with the scenario's PYTHONNOUSERSITE=1: site.ENABLE_USER_SITE is False.
+    facts = facts_with(host_facts, enable_user_site=False, externally_managed=True, in_venv=False)
+    result = expect(SCENARIOS["no-user-site"], facts)
+    assert (result.outcome, result.error_class) == (Outcome.REFUSE, "user-site-disabled")
+
+
+def test_a_system_site_venv_takes_the_user_install_whatever_the_marker(
+    host_facts: InterpreterFacts, facts_with: Make
+) -> None:
+    facts = facts_with(
+        host_facts, in_venv=True, venv_system_site=True, enable_user_site=True, externally_managed=True
+    )
+    result = expect(SCENARIOS["venv-system-site-user"], facts)
+    assert (result.outcome, result.scheme) == (Outcome.INSTALL, host_facts.preferred_user)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conformance.catalogue.installers import spellings_for
-from conformance.catalogue.scenarios import SCENARIOS
+from conformance.catalogue.scenarios import MAIN_FIXTURE, SCENARIOS
 from conformance.catalogue.targets import TARGETS
-from conformance.matrix.selection import Selection, SelectionError
+from conformance.matrix.selection import QUICK_PACKAGES_SCENARIO, Selection, SelectionError
 
 
 def test_unknown_target_lists_valid_names() -> None:
@@ -34,7 +34,7 @@ def test_filters_combine() -> None:
 
 def test_everything_is_every_scenario_fixture_and_spelling() -> None:
     cells = Selection().cells()
-    per_target = sum(len(s.fixtures) * len(spellings_for(s)) for s in SCENARIOS.values()) * 2
+    per_target = sum(len(spellings_for(s, f)) for s in SCENARIOS.values() for f in s.fixtures) * 2
     assert len(cells) == len(TARGETS) * per_target
     assert cells == sorted(cells)
     assert len({c.id for c in cells}) == len(cells)
@@ -50,3 +50,25 @@ def test_host_targets_are_selected_by_name_or_all_as_host() -> None:
     assert {s.target for s in one.cells()} == {"debian-bookworm", "host-linux-cpython3.11-2"}
     with pytest.raises(SelectionError, match=r"valid names: .*host-linux-cpython3\.11-2"):
         Selection.from_options({"targets": "host-macos-cpython3.12"}, hosts)
+
+
+def test_pips_workarounds_add_four_cells_per_target_and_account() -> None:
+    cells = Selection.from_options(
+        {"targets": "debian-bookworm", "spellings": "pip-prefix,pip-latest-target"}
+    ).cells()
+    assert {(c.account, c.scenario, c.fixture, c.spelling) for c in cells} == {
+        (account, "explicit-user", "demo-pkg", spelling)
+        for account in ("root", "user")
+        for spelling in ("pip-prefix", "pip-latest-target")
+    }
+
+
+def test_quick_keeps_every_row_of_the_main_package_and_each_package_on_every_target() -> None:
+    everything, quick = Selection().cells(), Selection(quick=True).cells()
+    assert set(quick) < set(everything)
+    assert {s for s in everything if s.fixture == MAIN_FIXTURE} <= set(quick)
+    others = {s for s in quick if s.fixture != MAIN_FIXTURE}
+    assert {s.scenario for s in others} == {QUICK_PACKAGES_SCENARIO}
+    assert {(s.target, s.account, s.fixture) for s in others} == {
+        (s.target, s.account, s.fixture) for s in everything if s.fixture != MAIN_FIXTURE
+    }

@@ -41,6 +41,7 @@ def record(
     reasons: list[str] | None = None,
     expected_verdict: str | None = None,
     installer_version: str | None = None,
+    environment: dict[str, str] | None = None,
 ) -> Cell:
     """The cell of a user install of demo-pkg, as a run records it (its test passed).
 
@@ -105,7 +106,7 @@ def record(
         installer=installer,
         installer_version=installer_version or _VERSIONS[installer],
         command=argv,
-        environment={"PIP_CONFIG_FILE": "/dev/null"},
+        environment={"PIP_CONFIG_FILE": "/dev/null", **(environment or {})},
         facts={
             "python": "3.11.2",
             "externally_managed": True,

@@ -52,6 +52,16 @@ def test_a_spelling_shows_its_best_cell_and_a_refusal_by_pips_rule_is_not_an_ins
     ]
 
 
+def test_a_row_that_needed_more_environment_is_not_advice() -> None:
+    # The command shown is the argv alone: PIP_USER=1 would be missing from it.
+    cells = [
+        record("pip", account="root", scenario="implicit", verdict="differs"),
+        record("pip", account="root", scenario="pip-user-env", environment={"PIP_USER": "1"}),
+    ]
+    (advice,) = [a for t in target_tables(document(cells)) for a in advise(t)]
+    assert [c.cell.spec.scenario for c in advice.choices] == ["implicit"]
+
+
 def test_departures_from_pip_are_counted_by_verdict_pair_with_an_example() -> None:
     summaries = {s.spelling: s for s in summarize(target_tables(document(varied())))}
     assert "pip" not in summaries

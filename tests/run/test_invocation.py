@@ -1,15 +1,25 @@
-"""Spellings render into exact commands; the override is a flag in install scenarios, an env var in set-up."""
+"""Spellings render into exact commands; the override is a flag or each installer's variable, as the scenario
+says; scenarios add their variables, user base and venv."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+from conformance.backend.container import DEFAULT_PATH
 from conformance.backend.staging import Toolset
 from conformance.catalogue.accounts import ACCOUNTS
 from conformance.catalogue.installers import SPELLINGS
 from conformance.catalogue.scenarios import SCENARIOS, Intent
 from conformance.run.facts import InterpreterFacts
-from conformance.run.invocation import install_invocation, uninstall_invocation, version_of
+from conformance.run.invocation import (
+    install_invocation,
+    scenario_env,
+    uninstall_invocation,
+    venv_setup,
+    version_of,
+)
+from tests.conftest import run_probe
 
 #: As staging names them (tests/backend/test_staging.py checks that it does).
 TOOLS = Toolset(
@@ -54,6 +64,19 @@ RENDERED: dict[tuple[str, Intent], tuple[str, str | None]] = {
         f"{_REFERENCE} install --user {_SOURCE}",
         f"{_REFERENCE} uninstall -y demo-pkg",
     ),
+    ("pip", Intent.NOT_USER): (f"{_PIP} install --no-user {_SOURCE}", None),
+    ("pip-latest", Intent.NOT_USER): (f"{_PIP_LATEST} install --no-user {_SOURCE}", None),
+    ("reference", Intent.NOT_USER): (f"{_REFERENCE} install --no-user {_SOURCE}", None),
+    ("pip-prefix", Intent.USER): (f"{_PIP} install --prefix {USER_BASE} {_SOURCE}", None),
+    ("pip-target", Intent.USER): (f"{_PIP} install --target {USER_SITE} {_SOURCE}", None),
+    ("pip-latest-prefix", Intent.USER): (f"{_PIP_LATEST} install --prefix {USER_BASE} {_SOURCE}", None),
+    ("pip-latest-target", Intent.USER): (f"{_PIP_LATEST} install --target {USER_SITE} {_SOURCE}", None),
+}
+#: The scenario each intent's spellings are rendered in (all of them without an override flag).
+_RENDERED_IN = {
+    Intent.IMPLICIT: "implicit",
+    Intent.USER: "explicit-user",
+    Intent.NOT_USER: "no-user-override",
 }
 
 
@@ -126,7 +149,7 @@ def test_every_spelling_renders_as_it_always_has(
     user, removal = ACCOUNTS["user"], SCENARIOS["uninstall"]
     rendered: dict[tuple[str, Intent], tuple[str, str | None]] = {}
     for spelling in SPELLINGS:
-        scenario = SCENARIOS["implicit" if spelling.intent == Intent.IMPLICIT else "explicit-user"]
+        scenario = SCENARIOS[_RENDERED_IN[spelling.intent]]
         install = _joined(install_invocation(spelling, scenario, user, "demo-pkg", TOOLS, facts).argv)
         uninstall = None
         if spelling.uninstall is not None:
@@ -140,3 +163,73 @@ def test_each_installer_version_comes_from_its_source(host_facts: InterpreterFac
     assert staged == {"pip-latest": "26.3", "uv": "0.13.9", "reference": "0.1.0"}
     assert version_of("pip", TOOLS, host_facts) == host_facts.pip_version  # the target's own
     assert version_of("broken", TOOLS, host_facts) is None  # the oracle's: nothing to record
+
+
+def test_scenarios_with_the_override_in_the_environment_set_each_installers_variable(
+    host_facts: InterpreterFacts,
+) -> None:
+    scenario, user = SCENARIOS["pip-user-env"], ACCOUNTS["user"]
+    pip = install_invocation(_spelling("pip", Intent.IMPLICIT), scenario, user, "demo-pkg", TOOLS, host_facts)
+    uv = install_invocation(
+        _spelling("uv-system", Intent.IMPLICIT), scenario, user, "demo-pkg", TOOLS, host_facts
+    )
+    assert "--break-system-packages" not in pip.argv + uv.argv
+    assert (pip.env["PIP_USER"], pip.env["PIP_BREAK_SYSTEM_PACKAGES"]) == ("1", "1")
+    # uv reads neither PIP_ variable; the scenario's own variables reach it all the same.
+    assert (uv.env["PIP_USER"], uv.env["UV_BREAK_SYSTEM_PACKAGES"]) == ("1", "1")
+
+
+def test_no_user_override_types_no_user_over_pip_user(host_facts: InterpreterFacts) -> None:
+    invocation = install_invocation(
+        _spelling("pip", Intent.NOT_USER),
+        SCENARIOS["no-user-override"],
+        ACCOUNTS["root"],
+        "demo-pkg",
+        TOOLS,
+        host_facts,
+    )
+    assert invocation.argv[3:5] == ("install", "--no-user")
+    assert invocation.env["PIP_USER"] == "1"
+
+
+def test_the_custom_user_base_is_in_each_accounts_home() -> None:
+    scenario = SCENARIOS["custom-userbase"]
+    assert scenario_env(scenario, ACCOUNTS["user"]) == {"PYTHONUSERBASE": "/home/user/custom-base"}
+    assert scenario_env(scenario, ACCOUNTS["root"]) == {"PYTHONUSERBASE": "/root/custom-base"}
+
+
+def test_user_spellings_follow_the_custom_user_base_the_probe_reports(
+    tmp_path: Path, facts_with: Callable[..., InterpreterFacts]
+) -> None:
+    # The facts are probed with the scenario's environment: the user base and site come from there.
+    base = str(tmp_path / "custom-base")
+    raw = run_probe(tmp_path, "facts", extra_env={"PYTHONUSERBASE": base})
+    assert isinstance(raw, dict)
+    facts = InterpreterFacts.from_probe(raw)
+    assert facts.user_base == base and facts.user_site.startswith(base + "/")
+    scenario, user = SCENARIOS["custom-userbase"], ACCOUNTS["user"]
+    prefix = install_invocation(_spelling("uv-prefix"), scenario, user, "demo-pkg", TOOLS, facts)
+    target = install_invocation(_spelling("uv-target"), scenario, user, "demo-pkg", TOOLS, facts)
+    assert prefix.argv[3:5] == ("--prefix", base)
+    assert target.argv[3:5] == ("--target", facts.user_site)
+
+
+def test_pythonnousersite_is_set_for_the_installer_and_the_probe() -> None:
+    assert scenario_env(SCENARIOS["no-user-site"], ACCOUNTS["user"]) == {"PYTHONNOUSERSITE": "1"}
+
+
+def test_the_system_site_venv_is_made_at_set_up_beside_the_accounts_own(host_facts: InterpreterFacts) -> None:
+    scenario, user = SCENARIOS["venv-system-site-user"], ACCOUNTS["user"]
+    venv = "/home/user/venv-system-site"
+    assert scenario_env(scenario, user) == {"VIRTUAL_ENV": venv, "PATH": f"{venv}/bin:{DEFAULT_PATH}"}
+    made = venv_setup(scenario, user, TOOLS)
+    assert made is not None
+    assert made.argv == ("python3", "-m", "venv", "--system-site-packages", "--without-pip", venv)
+    pip = install_invocation(_spelling("pip"), scenario, user, "demo-pkg", TOOLS, host_facts)
+    assert pip.env["VIRTUAL_ENV"] == venv
+    assert "--break-system-packages" not in pip.argv and "PIP_BREAK_SYSTEM_PACKAGES" not in pip.env
+
+
+def test_scenarios_without_a_venv_of_their_own_make_none() -> None:
+    for name in ("venv-user", "explicit-user", "pip-user-env"):
+        assert venv_setup(SCENARIOS[name], ACCOUNTS["user"], TOOLS) is None, name

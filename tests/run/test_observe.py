@@ -104,6 +104,19 @@ def test_directories_that_only_changed_are_not_listed(
     assert [c.path for c in observe(backend, host_facts).files] == [str(backend.root / "d" / "f")]
 
 
+def test_a_directory_replaced_by_a_symlink_is_modified(
+    backend: LocalBackend, host_facts: InterpreterFacts
+) -> None:
+    lib = backend.root / "lib"
+    lib.mkdir()
+    begin(backend)
+    lib.rmdir()
+    lib.symlink_to("elsewhere")
+    assert [(c.path, c.change, c.type) for c in observe(backend, host_facts).files] == [
+        (str(lib), "modified", "symlink")
+    ]
+
+
 def test_rebase_makes_the_next_observation_relative_to_this_one(
     backend: LocalBackend, host_facts: InterpreterFacts
 ) -> None:

@@ -1,0 +1,22 @@
+"""The scenario catalogue refuses combinations it cannot carry out."""
+
+from __future__ import annotations
+
+import pytest
+
+from conformance.catalogue.scenarios import SCENARIOS, Action, Intent, Override, Scenario
+
+
+def test_system_site_packages_need_a_venv() -> None:
+    with pytest.raises(ValueError, match="system site-packages are a venv's"):
+        Scenario("odd", Intent.USER, "", system_site_packages=True)
+
+
+def test_an_uninstall_passes_the_override_in_the_environment() -> None:
+    with pytest.raises(ValueError, match="passes the override in the environment"):
+        Scenario("odd", Intent.USER, "", override=Override.FLAG, action=Action.UNINSTALL)
+
+
+def test_the_new_scenarios_run_one_fixture() -> None:
+    new = ("pip-user-env", "no-user-override", "custom-userbase", "no-user-site", "venv-system-site-user")
+    assert {SCENARIOS[name].fixtures for name in new} == {("demo-pkg",)}
