@@ -43,7 +43,7 @@ def run_cell(spec: CellSpec, backend: Backend, toolset: Toolset, spelling: Spell
     fixture = all_fixtures()[spec.fixture]
     platform = backend.platform
     env = scenario_env(scenario, account, platform)
-    venv = make_venv(backend, scenario, account, toolset)
+    venv = make_venv(backend, scenario, account)
     facts = probe_facts(backend, account, env)
     fixtures = tuple(installed_wheel(f, facts) for f in closure(fixture.name))
     expectation = expect(scenario, facts)

@@ -64,9 +64,7 @@ _COPY_VENV = (
 )
 
 
-def venv_setup(
-    scenario: Scenario, account: Account, toolset: Toolset, platform: Platform = POSIX
-) -> Invocation | None:
+def venv_setup(scenario: Scenario, account: Account, platform: Platform = POSIX) -> Invocation | None:
     """The command that makes the scenario's venv in the cell's set-up, run as the account (None: nothing to
     make, the image has the account's own venv).
 
@@ -165,10 +163,10 @@ def run(backend: Backend, invocation: Invocation, account: Account) -> ExecResul
     return backend.exec(invocation.argv, account, invocation.env)
 
 
-def make_venv(backend: Backend, scenario: Scenario, account: Account, toolset: Toolset) -> list[CommandRun]:
+def make_venv(backend: Backend, scenario: Scenario, account: Account) -> list[CommandRun]:
     """Make the scenario's venv when the cell's set-up does, then take a new first snapshot (the venv is the
     scenario's environment, not the installer's writes); the set-up's record, if any."""
-    setup = venv_setup(scenario, account, toolset, backend.platform)
+    setup = venv_setup(scenario, account, backend.platform)
     if setup is None:
         return []
     result = run(backend, setup, account)

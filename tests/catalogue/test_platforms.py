@@ -70,7 +70,7 @@ def test_the_custom_user_base_is_in_the_accounts_windows_profile() -> None:
 
 def test_the_system_site_venv_is_a_copy_of_the_accounts_own_with_the_flag_on() -> None:
     # A venv of the embeddable CPython sees no system site-packages, so no pip: the image's venv has one.
-    made = venv_setup(SCENARIOS["venv-system-site-user"], ACCOUNTS["user"], TOOLS, WINE)
+    made = venv_setup(SCENARIOS["venv-system-site-user"], ACCOUNTS["user"], WINE)
     assert made is not None
     venv = "C:\\users\\user\\venv-system-site"
     assert made.argv[:3] == (WINE_LOADER, "C:\\Program Files\\Python313\\python.exe", "-c")
@@ -83,7 +83,7 @@ def test_the_venv_copy_turns_system_site_packages_on(tmp_path: Path) -> None:
     source = tmp_path / "venv"
     source.mkdir()
     (source / "pyvenv.cfg").write_text("home = C:\\Python\ninclude-system-site-packages = false\n")
-    made = venv_setup(SCENARIOS["venv-system-site-user"], ACCOUNTS["user"], TOOLS, WINE)
+    made = venv_setup(SCENARIOS["venv-system-site-user"], ACCOUNTS["user"], WINE)
     assert made is not None
     copy = tmp_path / "copy"
     subprocess.run([sys.executable, "-c", made.argv[3], str(source), str(copy)], check=True)

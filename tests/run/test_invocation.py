@@ -222,7 +222,7 @@ def test_the_system_site_venv_is_made_at_set_up_beside_the_accounts_own(host_fac
     scenario, user = SCENARIOS["venv-system-site-user"], ACCOUNTS["user"]
     venv = "/home/user/venv-system-site"
     assert scenario_env(scenario, user) == {"VIRTUAL_ENV": venv, "PATH": f"{venv}/bin:{DEFAULT_PATH}"}
-    made = venv_setup(scenario, user, TOOLS)
+    made = venv_setup(scenario, user)
     assert made is not None
     assert made.argv == ("python3", "-m", "venv", "--system-site-packages", "--without-pip", venv)
     pip = install_invocation(_spelling("pip"), scenario, user, "demo-pkg", TOOLS, host_facts)
@@ -232,4 +232,4 @@ def test_the_system_site_venv_is_made_at_set_up_beside_the_accounts_own(host_fac
 
 def test_scenarios_without_a_venv_of_their_own_make_none() -> None:
     for name in ("venv-user", "explicit-user", "pip-user-env"):
-        assert venv_setup(SCENARIOS[name], ACCOUNTS["user"], TOOLS) is None, name
+        assert venv_setup(SCENARIOS[name], ACCOUNTS["user"]) is None, name
