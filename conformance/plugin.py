@@ -30,6 +30,7 @@ from conformance.backend.staging import Toolset, stage
 from conformance.catalogue.accounts import ACCOUNTS, Account
 from conformance.catalogue.fixtures import FixtureError
 from conformance.catalogue.installers import INSTALLERS
+from conformance.catalogue.platforms import platform_of
 from conformance.catalogue.targets import TARGETS
 from conformance.matrix.cells import CellSpec
 from conformance.matrix.selection import Selection, SelectionError
@@ -40,6 +41,7 @@ from conformance.record.recorder import CELL_PROPERTY, MatrixCollector
 from conformance.run.cell import run_cell
 from conformance.run.host import CellNotRun, run_host_cell
 from conformance.run.observe import begin
+from conformance.run.retry import run_retrying_crashes
 
 RUN_ID_KEY = "conformance_run_id"
 ENGINE_PROBLEM_KEY = "conformance_engine_problem"
@@ -349,11 +351,15 @@ def cell_runner(request: pytest.FixtureRequest, toolset: Toolset) -> Callable[[C
         else:
             images: Callable[[str], str] = request.getfixturevalue("target_images")
             pool: ContainerPool = request.getfixturevalue("container_pool")
-            container = pool.take(images(spec.target))
-            try:
-                cell = run_cell(spec, container, toolset)
-            finally:
-                pool.release(container)
+
+            def in_container() -> Cell:
+                container = pool.take(images(spec.target))
+                try:
+                    return run_cell(spec, container, toolset)
+                finally:
+                    pool.release(container)
+
+            cell = run_retrying_crashes(in_container, under_wine=platform_of(spec.target).windows)
         cell.machine = machine_description()
         return cell
 

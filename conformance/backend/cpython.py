@@ -20,9 +20,11 @@ BUILD_PACKAGES = (
     "libncursesw5-dev libreadline-dev libsqlite3-dev libssl-dev make uuid-dev xz-utils zlib1g-dev"
 )
 
-# The official Dockerfile's configure and make, without --enable-optimizations (PGO), --with-lto, the JIT
-# and frame pointers: they change speed, not layout. /src holds the orig tarball; /out receives /usr/local
-# and the Debian packages of the libraries it links (found with ldd, as the official image keeps them).
+# The official Dockerfile's configure and make, without --enable-optimizations (PGO), --with-lto, the JIT,
+# frame pointers and debug info (stripped anyway): they change speed, not layout. The image deletes the
+# installed test packages; --disable-test-modules never builds, installs or byte-compiles them. /src holds
+# the orig tarball; /out receives /usr/local and the Debian packages of the libraries it links (found
+# with ldd, as the official image keeps them).
 _BUILD = f"""
 set -eux
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends {BUILD_PACKAGES}
@@ -31,8 +33,8 @@ tar --extract --directory /usr/src/python --strip-components=1 --file /src/*.ori
 cd /usr/src/python
 gnuArch="$(dpkg-architecture --query DEB_BUILD_GNU_TYPE)"
 ./configure --build="$gnuArch" --prefix=/usr/local --enable-loadable-sqlite-extensions \\
-    --enable-option-checking=fatal --enable-shared --with-ensurepip
-EXTRA_CFLAGS="$(dpkg-buildflags --get CFLAGS)"
+    --enable-option-checking=fatal --enable-shared --with-ensurepip --disable-test-modules
+EXTRA_CFLAGS="$(DEB_CFLAGS_MAINT_STRIP=-g dpkg-buildflags --get CFLAGS)"
 LDFLAGS="$(dpkg-buildflags --get LDFLAGS),--strip-all"
 make -j2 "EXTRA_CFLAGS=$EXTRA_CFLAGS" "LDFLAGS=$LDFLAGS"
 # As the official image: relink the interpreter so it finds its own libpython first.

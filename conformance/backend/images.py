@@ -25,7 +25,7 @@ from conformance.paths import cache_dir
 
 log = logging.getLogger(__name__)
 
-#: Bump when the build steps below change in a way the recipe fields do not show.
+#: Bump when the shared build steps (build.py) change in a way the recipe fields do not show.
 RECIPE_VERSION = 3  # 3: each account's venv is made in the image
 #: "local": built here from package archives and sources; "registry": from the image it stands for.
 ImageSource = Literal["local", "registry"]
@@ -38,6 +38,8 @@ class Builder:
 
     build: Callable[[Target, BuildContext], None]
     dockerfile: Callable[[Target, BuildContext], str]
+    #: Bump when this builder's steps change in a way the recipe fields do not show.
+    revision: int = 1
     needs_root: bool = True  # chroots, device nodes, bind mounts on the host
     #: Tags of the helper images it makes (kept by ``prune``), given a way to name any target's image.
     helpers: Callable[[Callable[[Target], str]], list[str]] = field(default=lambda image_of: [])
@@ -46,9 +48,10 @@ class Builder:
 #: One builder per kind of recipe (catalogue/targets.py ``Recipe``).
 BUILDERS: dict[type, Builder] = {
     Distro: Builder(debootstrap.build, debootstrap.dockerfile, helpers=debootstrap.helpers),
-    CPythonSource: Builder(cpython.build, cpython.dockerfile),
+    # 2: no test modules, no debug info.
+    CPythonSource: Builder(cpython.build, cpython.dockerfile, revision=2),
     WineCPython: Builder(wine.build, wine.dockerfile),
-    MuslCPython: Builder(musl.build, musl.dockerfile),
+    MuslCPython: Builder(musl.build, musl.dockerfile, revision=2),
 }
 
 
@@ -66,6 +69,7 @@ def recipe(target: Target, source: ImageSource) -> dict[str, object]:
     """Everything that decides the image's content; its hash names the image."""
     return {
         "recipe_version": RECIPE_VERSION,
+        "builder_revision": BUILDERS[type(target.recipe)].revision,
         "source": source,
         "target": asdict(target),
         "accounts": [asdict(a) for a in ACCOUNTS.values()],

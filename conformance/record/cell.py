@@ -169,6 +169,8 @@ class Cell:
     test_outcome: str | None = None  # "passed" or "failed", known on the controller once the test ends
     machine: str | None = None  # the machine that ran the cell (a container's or the host's)
     shard: str | None = None  # the run that recorded it, when shards are merged into one document
+    #: Commands of an earlier attempt that died by a fault signal under Wine (the cell then ran again).
+    crashes: list[CommandRun] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -193,8 +195,10 @@ class Cell:
         expectation = Expectation.from_json(rest.pop("expectation"))
         observation = Observation.from_json(rest.pop("observation"))
         expected = rest.pop("expected_verdict")
+        crashes = [CommandRun(**c) for c in rest.pop("crashes", [])]
         return cls(
             spec=spec,
+            crashes=crashes,
             expectation=expectation,
             observation=observation,
             judgement=judgement,
