@@ -69,6 +69,7 @@ class Outcome(StrEnum):
     INSTALL = "install"
     UNINSTALL = "uninstall"
     REFUSE = "refuse"
+    SATISFIED = "satisfied"  # an installed copy already satisfies the requirement: nothing to install
 
 
 class Change(StrEnum):

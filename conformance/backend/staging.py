@@ -19,7 +19,7 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from conformance.backend.wheels import build_wheelhouse
+from conformance.backend.wheels import build_system_copies, build_wheelhouse
 from conformance.catalogue.installers import Staging, known_installers
 from conformance.paths import BROKEN_INSTALLERS_DIR, cache_dir
 from conformance.reference import __version__ as reference_version
@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 #: Where the staged directory is bind-mounted (read-only) in every container.
 MOUNT_POINT = "/opt/conformance"
+#: The wheels of the versions scenarios install system-wide at set-up (never a find-links of a cell).
+SYSTEM_COPIES = "system-copies"
+SYSTEM_COPIES_PLACEHOLDER = "system_copies"
 
 
 class ToolError(RuntimeError):
@@ -249,6 +252,7 @@ def stage(requested: dict[str, str | None]) -> Toolset:
     with FileLock(str(stage_root / ".lock")), tempfile.TemporaryDirectory(dir=stage_root) as tmp:
         work = Path(tmp)
         build_wheelhouse(work / "wheelhouse")
+        build_system_copies(work / SYSTEM_COPIES)
         shutil.copy2(probe.__file__, work / "probe.py")
         tools = work / "tools"
         tools.mkdir()
@@ -262,5 +266,9 @@ def stage(requested: dict[str, str | None]) -> Toolset:
     return Toolset(
         str(final),
         versions={name: v for name, result in staged.items() if (v := result.version) is not None},
-        placeholders={"wheelhouse": f"{MOUNT_POINT}/wheelhouse", **placeholders},
+        placeholders={
+            "wheelhouse": f"{MOUNT_POINT}/wheelhouse",
+            SYSTEM_COPIES_PLACEHOLDER: f"{MOUNT_POINT}/{SYSTEM_COPIES}",
+            **placeholders,
+        },
     )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from conformance import __version__
 from conformance.archive import add_file, record_file, record_rows
 from conformance.catalogue.fixtures import ROOT_DIR, Fixture, all_fixtures
+from conformance.catalogue.scenarios import SCENARIOS
 
 
 def _metadata(fixture: Fixture) -> bytes:
@@ -74,3 +76,15 @@ def build_wheelhouse(out_dir: Path, fixtures: Iterable[Fixture] | None = None) -
     """Build every fixture (or the given ones) into ``out_dir``, a find-links directory."""
     chosen = all_fixtures().values() if fixtures is None else fixtures
     return [build_wheel(wheel, out_dir) for f in chosen for wheel in f.wheels]
+
+
+def build_system_copies(out_dir: Path) -> list[Path]:
+    """Build the versions that scenarios install system-wide at set-up into ``out_dir``: a directory apart
+    from the wheelhouse, so that the installers under test only ever find each fixture's own version."""
+    copies = {s.system_copy for s in SCENARIOS.values() if s.system_copy is not None}
+    fixtures = all_fixtures()
+    return [
+        build_wheel(replace(wheel, version=copy.version), out_dir)
+        for copy in sorted(copies, key=lambda c: (c.project, c.version))
+        for wheel in fixtures[copy.project].wheels
+    ]

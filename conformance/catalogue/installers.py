@@ -6,7 +6,7 @@ import string
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from conformance.catalogue.scenarios import SCENARIOS, Action, Intent, Scenario
+from conformance.catalogue.scenarios import MAIN_FIXTURE, SCENARIOS, Action, Intent, Scenario
 
 #: Placeholders every spelling may use, filled in by the runner: the target's interpreter, the staged
 #: wheelhouse, and the interpreter's own user base and user site as the probe reports them (never typed
@@ -129,6 +129,8 @@ class Spelling:
     install: tuple[str, ...]
     uninstall: tuple[str, ...] | None = None  # None: this spelling has no uninstall counterpart
     break_system_packages_flag: str = "--break-system-packages"
+    upgrade_flag: str = "--upgrade"  # pip's, uv's and the reference's alike
+    env: dict[str, str] = field(default_factory=dict)  # variables the spelling sets, typed before the command
     note: str = ""
     #: Only in these scenarios and with these fixtures (empty: all of its intent's): a variant shown beside
     #: its installer's main spelling without multiplying the matrix.
@@ -156,7 +158,7 @@ def _pip_workarounds(name: str, installer: Installer, command: tuple[str, ...]) 
     """What people type with pip when --user is refused: --prefix at the user base, --target at the user
     site. Both skip pip's PEP 668 check (pip's ``InstallCommand.run``: not installing into the current
     environment); shown beside --user in explicit-user for one fixture only."""
-    scenarios, fixtures = ("explicit-user",), ("demo-pkg",)
+    scenarios, fixtures = ("explicit-user",), (MAIN_FIXTURE,)
     return (
         Spelling(
             f"{name}-prefix",
@@ -216,6 +218,16 @@ SPELLINGS: tuple[Spelling, ...] = (
         note="uv has no fallback to the user scheme; --system targets the interpreter's site-packages.",
     ),
     Spelling(
+        "uv-system-env",
+        INSTALLERS["uv"],
+        Intent.IMPLICIT,
+        ("{uv}", "pip", "install"),
+        env={"UV_SYSTEM_PYTHON": "1"},
+        note="UV_SYSTEM_PYTHON=1 in place of --system, as tried in uv#13107.",
+        scenarios=("implicit",),
+        fixtures=(MAIN_FIXTURE,),
+    ),
+    Spelling(
         "uv-user",
         INSTALLERS["uv"],
         Intent.USER,
@@ -239,6 +251,15 @@ SPELLINGS: tuple[Spelling, ...] = (
         ("{uv}", "pip", "install", "--target", "{user_site}"),
         ("{uv}", "pip", "uninstall", "--system", "--target", "{user_site}"),
         note="The workaround of --target at the interpreter's user site.",
+    ),
+    Spelling(
+        "uv-python-user-base",
+        INSTALLERS["uv"],
+        Intent.USER,
+        ("{uv}", "pip", "install", "--python", "{user_base}"),
+        note="--python at the user base, as tried in uv#13107: uv looks there for a venv or an interpreter.",
+        scenarios=("explicit-user",),
+        fixtures=(MAIN_FIXTURE,),
     ),
     Spelling("reference", INSTALLERS["reference"], Intent.IMPLICIT, ("{python}", "{reference}", "install")),
     Spelling(

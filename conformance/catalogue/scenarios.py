@@ -32,6 +32,14 @@ MAIN_FIXTURE = "demo-pkg"
 
 
 @dataclass(frozen=True)
+class SystemCopy:
+    """A version of a fixture that root installs into the system site-packages at the cell's set-up."""
+
+    project: str
+    version: str
+
+
+@dataclass(frozen=True)
 class Scenario:
     """An intent plus the environment it is carried out in."""
 
@@ -43,12 +51,16 @@ class Scenario:
     system_site_packages: bool = False  # that venv sees the system site-packages: made by the cell's set-up
     env: dict[str, str] = field(default_factory=dict)  # variables set for every command of the cell
     user_base: str | None = None  # PYTHONUSERBASE: this directory in the account's home
+    system_copy: SystemCopy | None = None  # installed system-wide by root before the command
+    upgrade: bool = False  # the install command asks for the newest version (--upgrade)
     action: Action = Action.INSTALL
     fixtures: tuple[str, ...] = (MAIN_FIXTURE,)
 
     def __post_init__(self) -> None:
         if self.system_site_packages and not self.venv:
             raise ValueError(f"scenario {self.name}: system site-packages are a venv's")
+        if self.system_copy is not None and (self.venv or self.action == Action.UNINSTALL):
+            raise ValueError(f"scenario {self.name}: a system copy is set up for installs outside a venv")
         if self.action == Action.UNINSTALL and self.override == Override.FLAG:
             # Its set-up install must not depend on whether this version knows the flag.
             raise ValueError(f"scenario {self.name}: an uninstall passes the override in the environment")
@@ -133,6 +145,42 @@ SCENARIOS: dict[str, Scenario] = {
             "A user install with PYTHONNOUSERSITE=1: the interpreter does not look in the user site.",
             override=Override.ENV,
             env={"PYTHONNOUSERSITE": "1"},
+        ),
+        # demo-pkg 1.0 is in the wheelhouse; root has installed another version system-wide first, as a
+        # Dockerfile's earlier RUN would (or the distribution's package).
+        Scenario(
+            "system-copy-older",
+            Intent.USER,
+            "demo-pkg 0.9 installed system-wide by root, then a user install of demo-pkg (1.0 available): "
+            "pip finds the requirement already satisfied and installs nothing.",
+            override=Override.ENV,
+            system_copy=SystemCopy(MAIN_FIXTURE, "0.9"),
+        ),
+        Scenario(
+            "system-copy-upgrade",
+            Intent.USER,
+            "demo-pkg 0.9 installed system-wide by root, then a user install with --upgrade: 1.0 goes to "
+            "the user site and shadows the system copy for that account only.",
+            override=Override.ENV,
+            system_copy=SystemCopy(MAIN_FIXTURE, "0.9"),
+            upgrade=True,
+        ),
+        Scenario(
+            "system-copy-newer",
+            Intent.USER,
+            "demo-pkg 1.1 installed system-wide by root, then a user install of demo-pkg (1.0 available): "
+            "already satisfied for pip; an installer that ignores the system copy shadows it with 1.0.",
+            override=Override.ENV,
+            system_copy=SystemCopy(MAIN_FIXTURE, "1.1"),
+        ),
+        Scenario(
+            "system-dependency",
+            Intent.USER,
+            "demo-base 1.0 installed system-wide by root, then a user install of demo-app, which needs "
+            "demo-base>=1.0: pip installs demo-app alone.",
+            override=Override.ENV,
+            system_copy=SystemCopy("demo-base", "1.0"),
+            fixtures=("demo-app",),
         ),
         Scenario(
             "venv-system-site-user",

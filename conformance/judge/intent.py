@@ -6,7 +6,14 @@ the matrix judges the reference instead of agreeing with it by construction.
 
 from __future__ import annotations
 
-from conformance.catalogue.scenarios import Action, Intent, Scenario
+from dataclasses import replace
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+from conformance.catalogue.fixtures import all_fixtures, closure
+from conformance.catalogue.scenarios import MAIN_FIXTURE, Action, Intent, Scenario, SystemCopy
 from conformance.record.cell import Expectation
 from conformance.run.facts import InterpreterFacts
 from conformance.vocabulary import Outcome
@@ -43,8 +50,64 @@ def use_user_site(scenario: Scenario) -> bool | None:
     return value in _TRUE
 
 
-def expect(scenario: Scenario, facts: InterpreterFacts) -> Expectation:
-    """Apply pip's decision table to the scenario's flags and environment and the interpreter's facts."""
+def expect(scenario: Scenario, facts: InterpreterFacts, fixture: str = MAIN_FIXTURE) -> Expectation:
+    """Apply pip's decision table to the scenario's flags and environment and the interpreter's facts, then
+    its resolver's view of a system copy, for an install of ``fixture``."""
+    expectation = _scheme(scenario, facts)
+    copy = scenario.system_copy
+    if copy is None or expectation.outcome != Outcome.INSTALL:
+        return expectation
+    if copy.project == fixture:
+        return _with_system_copy(expectation, copy, scenario.upgrade)
+    return _with_system_dependency(expectation, copy, fixture)
+
+
+def _with_system_dependency(expectation: Expectation, copy: SystemCopy, fixture: str) -> Expectation:
+    """A dependency's installed copy that meets every requirement on it is kept, --upgrade or not (pip's
+    default ``--upgrade-strategy only-if-needed`` upgrades only what was asked for)."""
+    specifiers = [
+        r.specifier
+        for f in closure(fixture)
+        for r in map(Requirement, f.requires)
+        if canonicalize_name(r.name) == canonicalize_name(copy.project)
+    ]
+    if not specifiers or not all(s.contains(copy.version, prereleases=True) for s in specifiers):
+        return expectation
+    return replace(
+        expectation,
+        reason=f"{expectation.reason}; the system copy of {copy.project} ({copy.version}) satisfies it",
+        satisfied=[copy.project],
+    )
+
+
+def _with_system_copy(expectation: Expectation, copy: SystemCopy, upgrade: bool) -> Expectation:
+    """pip's resolver with an installed copy on sys.path (the system site-packages: every account sees it).
+
+    Without --upgrade the installed copy is preferred whatever its version (the requirement names none); with
+    it, the newest candidate wins and the installed one is a candidate too (``Factory._iter_found_candidates``
+    in pip/_internal/resolution/resolvelib/factory.py). Installing into the user site never uninstalls a
+    system copy outside a venv (``Factory.get_dist_to_uninstall``): the user copy shadows it, because the user
+    site comes first on sys.path.
+    """
+    available = all_fixtures()[copy.project].version
+    installed = Version(copy.version)
+    if not upgrade or installed >= Version(available):
+        why = "--upgrade finds nothing newer than" if upgrade else "the requirement is already satisfied by"
+        return Expectation(
+            Outcome.SATISFIED,
+            f"{why} the system copy ({copy.project} {copy.version}): nothing to install",
+            scheme=expectation.scheme,
+            version=copy.version,
+        )
+    return replace(
+        expectation,
+        reason=f"{expectation.reason}; {available} shadows the system copy ({copy.version}) for this account",
+        version=available,
+    )
+
+
+def _scheme(scenario: Scenario, facts: InterpreterFacts) -> Expectation:
+    """pip's decision table: the PEP 668 check, then ``decide_user_install``."""
     if scenario.action == Action.UNINSTALL:
         return Expectation(
             Outcome.UNINSTALL, "remove every file the user install added", scheme=facts.preferred_user

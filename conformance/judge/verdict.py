@@ -5,7 +5,7 @@ from __future__ import annotations
 from conformance.catalogue.fixtures import Fixture
 from conformance.judge.layout import DistLayout, dist_layout
 from conformance.judge.paths import rules
-from conformance.record.cell import Expectation, FileChange, Judgement, Observation
+from conformance.record.cell import Expectation, FileChange, ImportCheck, Judgement, Observation
 from conformance.run.facts import InterpreterFacts
 from conformance.vocabulary import Change, FileRole, Outcome, Verdict
 
@@ -83,6 +83,19 @@ def file_roles(
     return roles
 
 
+def _duplicates(
+    roles: dict[str, FileRole], satisfied: list[Fixture], facts: InterpreterFacts, scheme: str
+) -> dict[str, str]:
+    """The stray paths that are files of a dependency pip finds satisfied, with its name."""
+    found: dict[str, str] = {}
+    for fixture in satisfied:
+        layout = dist_layout(fixture, facts, scheme)
+        for path, role in roles.items():
+            if role == FileRole.STRAY and (layout.owns_generated(path) or _misplaced_of(path, [layout])):
+                found[path] = fixture.name
+    return found
+
+
 def _landing(files: list[FileChange], layouts: list[DistLayout]) -> tuple[dict[str, list[str]], list[str]]:
     """Where each kind of member landed (scheme slots, or a directory outside them all); what is missing."""
     landing: dict[str, set[str]] = {}
@@ -108,10 +121,11 @@ def _landing(files: list[FileChange], layouts: list[DistLayout]) -> tuple[dict[s
 def judge_install(
     expectation: Expectation, observation: Observation, fixtures: tuple[Fixture, ...], facts: InterpreterFacts
 ) -> Judgement:
-    """Verdict of an install command."""
+    """Verdict of an install command (``fixtures``: the package and its dependencies)."""
     scheme = expectation.scheme or facts.preferred_user
-    layouts = [dist_layout(f, facts, scheme) for f in fixtures]
+    layouts = [dist_layout(f, facts, scheme) for f in fixtures if f.name not in expectation.satisfied]
     roles = file_roles(observation.files, layouts, facts)
+    duplicated = _duplicates(roles, [f for f in fixtures if f.name in expectation.satisfied], facts, scheme)
     landing, missing = _landing(observation.files, layouts)
     command = observation.command
     written = [p for p, r in roles.items() if r not in _NOT_WRITTEN]
@@ -130,9 +144,14 @@ def judge_install(
             )
         if expectation.outcome == Outcome.REFUSE:
             why = f"refuses ({command.error_class}), not for pip's reason ({expectation.error_class})"
+        elif expectation.outcome == Outcome.SATISFIED:
+            why = f"fails ({command.error_class}) where pip succeeds doing nothing ({expectation.reason})"
         else:
             why = f"refuses ({command.error_class}) where pip installs ({expectation.reason})"
         return Judgement(Verdict.REFUSES, [why], roles, landing)
+    same = next((c for c in observation.imports if c.who == "same"), None)
+    if expectation.outcome == Outcome.SATISFIED:
+        return _judge_satisfied(expectation, written, same, roles, landing)
     total = sum(len(layout.members) + len(layout.scripts) for layout in layouts)
     if len(missing) == total:
         return Judgement(Verdict.BROKEN, ["exit 0 but nothing of the package landed"], roles, landing)
@@ -143,11 +162,16 @@ def judge_install(
         reasons.append(f"changed files that were there before: {', '.join(preexisting[:5])}")
     if reasons:
         return Judgement(Verdict.DAMAGES, reasons, roles, landing)
-    same = next((c for c in observation.imports if c.who == "same"), None)
     imports = same is not None and same.ok
     failing = [s for s in observation.scripts if s.exit_code != 0]
     if not imports:
         reasons.append(f"does not import as the same account: {same.error if same else 'not checked'}")
+    elif same is not None and expectation.version not in (None, same.metadata_version):
+        reasons.append(
+            f"the same account imports version {same.metadata_version} ({same.file}), "
+            f"not the {expectation.version} it installed"
+        )
+        imports = False
     reasons += [f"script {s.name} does not run (exit {s.exit_code})" for s in failing]
     if expectation.outcome == Outcome.REFUSE:
         reasons.append(f"installs where pip refuses ({expectation.error_class}: {expectation.reason})")
@@ -159,6 +183,11 @@ def judge_install(
         slots = {f.path: " ".join(f.slots) or "no scheme" for f in observation.files}
         where = ", ".join(f"{p} ({slots[p]})" for p in misplaced[:3])
         reasons.append(f"{len(misplaced)} file(s) not where pip puts them in {scheme}: {where}")
+    if duplicated:
+        names = ", ".join(sorted(set(duplicated.values())))
+        count = len(duplicated)
+        reasons.append(f"installs {names} again, which an installed copy satisfies ({count} file(s))")
+        stray = [p for p in stray if p not in duplicated]
     if stray:
         reasons.append(f"stray file(s): {', '.join(stray[:3])}")
     if reasons:
@@ -220,3 +249,29 @@ def judge_uninstall(
     if residue:
         return Judgement(Verdict.DIFFERS, [f"removed the package but left: {', '.join(residue[:3])}"], roles)
     return Judgement(Verdict.CONFORMS, ["removed every file the install added"], roles)
+
+
+def _judge_satisfied(
+    expectation: Expectation,
+    written: list[str],
+    same: ImportCheck | None,
+    roles: dict[str, FileRole],
+    landing: dict[str, list[str]],
+) -> Judgement:
+    """Verdict of an install that pip finds already satisfied by an installed copy: nothing to write."""
+    if same is None or not same.ok:
+        error = same.error if same else "not checked"
+        return Judgement(Verdict.BROKEN, [f"does not import as the same account: {error}"], roles, landing)
+    now = f"the account now imports version {same.metadata_version}, not {expectation.version}"
+    if not written:
+        if same.metadata_version != expectation.version:
+            return Judgement(Verdict.BROKEN, [f"installs nothing, yet {now}"], roles, landing)
+        return Judgement(
+            Verdict.CONFORMS, [f"installs nothing, as pip: {expectation.reason}"], roles, landing
+        )
+    schemes = sorted({slot.split(":", 1)[0] for slots in landing.values() for slot in slots})
+    where = f" in {', '.join(schemes)}" if schemes else ""
+    reasons = [f"writes {len(written)} file(s){where} where pip installs nothing ({expectation.reason})"]
+    if same.metadata_version != expectation.version:
+        reasons.append(now)
+    return Judgement(Verdict.DIFFERS, reasons, roles, landing)

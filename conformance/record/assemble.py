@@ -60,13 +60,13 @@ def _target_info(name: str, cells: list[Cell]) -> TargetInfo:
 
 
 def _spellings() -> dict[str, SpellingInfo]:
-    return {
-        name: SpellingInfo(
-            sorted({" ".join(s.install) for s in SPELLINGS if s.name == name}),
-            next((s.note for s in SPELLINGS if s.name == name and s.note), ""),
-        )
-        for name in SPELLING_NAMES
-    }
+    infos = {}
+    for name in SPELLING_NAMES:
+        spellings = [s for s in SPELLINGS if s.name == name]
+        env = {k: v for s in spellings for k, v in s.env.items()}
+        typed = (" ".join([*(f"{k}={v}" for k, v in s.env.items()), *s.install]) for s in spellings)
+        infos[name] = SpellingInfo(sorted(set(typed)), next((s.note for s in spellings if s.note), ""), env)
+    return infos
 
 
 def assemble(

@@ -120,12 +120,17 @@ class Observation:
 
 @dataclass(frozen=True)
 class Expectation:
-    """The outcome the intent calls for: an install into a named scheme, a removal, or a refusal."""
+    """The outcome the intent calls for: an install into a named scheme, a removal, a refusal, or nothing to
+    do."""
 
     outcome: Outcome
     reason: str
     scheme: str | None = None
     error_class: str | None = None
+    #: The version the account must import afterwards, where a system copy makes that a question.
+    version: str | None = None
+    #: Dependencies an installed copy already satisfies: pip installs none of their files.
+    satisfied: list[str] = field(default_factory=list)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Expectation:

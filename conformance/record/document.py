@@ -62,10 +62,12 @@ class TargetInfo:
 
 @dataclass(frozen=True)
 class SpellingInfo:
-    """A column: the commands it types, by intent (placeholders unfilled), and a note for readers."""
+    """A column: the commands it types, by intent (placeholders unfilled), with the variables it sets, and a
+    note for readers."""
 
     commands: list[str]
     note: str = ""
+    env: dict[str, str] = field(default_factory=dict)  # the variables it sets, typed before its command
 
 
 @dataclass(frozen=True)

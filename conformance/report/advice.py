@@ -107,7 +107,8 @@ def _plain(choices: list[Choice]) -> list[Choice]:
 
 
 def advise(table: TargetTable) -> list[Advice]:
-    """Per account, each spelling's best command among the rows outside a venv, for the commonest fixture."""
+    """Per account, each spelling's best command among the rows of the target as it comes (no venv, nothing
+    installed at set-up), for the commonest fixture."""
     fixture = Counter(row[2] for row in table.rows).most_common(1)[0][0] if table.rows else ""
     by_account: dict[str, dict[str, list[Choice]]] = {}
     for (account, _, row_fixture), cells in table.rows.items():
@@ -115,7 +116,8 @@ def advise(table: TargetTable) -> list[Advice]:
         for spelling, cell in cells.items():
             if row_fixture != fixture or cell.expectation.outcome == Outcome.UNINSTALL:
                 continue
-            if cell.facts.get("in_venv"):
+            # Advice is for a target as it comes: not a venv, not one where set-up installed something first.
+            if cell.facts.get("in_venv") or cell.observation.setup:
                 continue
             by_account[account].setdefault(spelling, []).append(Choice(spelling, cell))
     return [

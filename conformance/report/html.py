@@ -162,6 +162,8 @@ def intent_label(expectation: Expectation) -> str:
         return f"refuse: {expectation.error_class}"
     if expectation.outcome == Outcome.INSTALL:
         return f"install in {expectation.scheme}"
+    if expectation.outcome == Outcome.SATISFIED:
+        return f"nothing: {expectation.version} installed satisfies it"
     return f"{expectation.outcome} from {expectation.scheme}"
 
 
@@ -290,6 +292,7 @@ def render_html(document: MatrixDocument) -> str:
         targets=document.targets,
         commands={name: spelling.commands for name, spelling in document.spellings.items()},
         notes={name: spelling.note for name, spelling in document.spellings.items() if spelling.note},
+        spelling_env={name: spelling.env for name, spelling in document.spellings.items()},
         parities=[(p, parity_rows(p)) for p in document.parity],
         changed_count=sum(is_changed(c) for c in document.cells),
         duration=_duration(document.run),

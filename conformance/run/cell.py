@@ -17,6 +17,7 @@ from conformance.record.cell import Cell, Observation
 from conformance.run.facts import InterpreterFacts
 from conformance.run.invocation import (
     install_invocation,
+    install_system_copy,
     make_venv,
     run,
     scenario_env,
@@ -43,10 +44,10 @@ def run_cell(spec: CellSpec, backend: Backend, toolset: Toolset, spelling: Spell
     fixture = all_fixtures()[spec.fixture]
     platform = backend.platform
     env = scenario_env(scenario, account, platform)
-    venv = make_venv(backend, scenario, account)
+    venv = install_system_copy(backend, scenario, toolset) + make_venv(backend, scenario, account)
     facts = probe_facts(backend, account, env)
     fixtures = tuple(installed_wheel(f, facts) for f in closure(fixture.name))
-    expectation = expect(scenario, facts)
+    expectation = expect(scenario, facts, fixture.name)
     install = install_invocation(spelling, scenario, account, fixture.name, toolset, facts, platform)
     timing: dict[str, float] = {"facts": time.monotonic() - started}
     uninstall = scenario.action == Action.UNINSTALL

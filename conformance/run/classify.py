@@ -14,7 +14,8 @@ ERROR_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("externally-managed", r"externally[- ]managed"),
         ("venv-conflict", r"not visible in this virtualenv|lack sys\.path precedence"),
-        ("no-environment", r"no virtual environment found"),
+        # uv: "No virtual environment found", or "... or system Python installation found for directory".
+        ("no-environment", r"no virtual environment (or system python installation )?found"),
         ("user-site-disabled", r"user site-packages are disabled"),
         # Windows says "Access is denied" (uv: "Access denied. (os error 5)").
         (

@@ -19,8 +19,16 @@ class CellNotRun(Exception):
 
 def system_write_reason(spec: CellSpec, facts: InterpreterFacts) -> str | None:
     """Why a cell may write into the interpreter's own site-packages (None: it stays in its homes): every
-    intent but the user scheme's may install there when the account can write it (--no-user too)."""
-    if SCENARIOS[spec.scenario].intent == Intent.USER or not facts.default_writable:
+    intent but the user scheme's may install there when the account can write it (--no-user too), and a
+    scenario's system copy is installed there by root at set-up."""
+    scenario = SCENARIOS[spec.scenario]
+    if scenario.system_copy is not None:
+        return (
+            f"{spec.scenario} installs {scenario.system_copy.project} {scenario.system_copy.version} into "
+            f"{facts.executable}'s own site-packages at set-up: run with --host-allow-system-writes on a "
+            "machine you can throw away"
+        )
+    if scenario.intent == Intent.USER or not facts.default_writable:
         return None
     return (
         f"{spec.scenario} may write into {facts.executable}'s own site-packages "

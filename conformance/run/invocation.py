@@ -1,4 +1,4 @@
-"""Render a spelling into the exact command line for one cell, run it as the account; make set-up venvs."""
+"""Render a spelling into the exact command line for one cell, run it as the account; its set-up commands."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import ntpath
 from dataclasses import dataclass
 
 from conformance.backend.container import DEFAULT_PATH
-from conformance.backend.protocol import Backend, ExecResult
-from conformance.backend.staging import Toolset
+from conformance.backend.protocol import Backend, ExecResult, accounts_of
+from conformance.backend.staging import SYSTEM_COPIES_PLACEHOLDER, Toolset
 from conformance.catalogue.accounts import Account
-from conformance.catalogue.installers import Spelling, VersionSource, known_installers
+from conformance.catalogue.installers import INSTALLERS, Spelling, VersionSource, known_installers
 from conformance.catalogue.platforms import POSIX, Platform, windows_venv
 from conformance.catalogue.scenarios import Override, Scenario
 from conformance.record.cell import CommandRun
@@ -83,6 +83,38 @@ def venv_setup(scenario: Scenario, account: Account, platform: Platform = POSIX)
     return Invocation(argv, {})
 
 
+def system_copy_setup(scenario: Scenario, toolset: Toolset, platform: Platform = POSIX) -> Invocation | None:
+    """The command root runs in the cell's set-up to install the scenario's system copy (None: it has none).
+
+    pip-latest, whichever installer the cell is about, so that every column starts from the same state;
+    ``--no-user`` makes it the system scheme (as root: site-packages, or /usr/local's on Debian).
+    """
+    copy = scenario.system_copy
+    if copy is None:
+        return None
+    pip = INSTALLERS["pip-latest"]
+    assert pip.staging is not None
+    program = platform.native(toolset.placeholders[pip.staging.placeholder])
+    wheels = platform.native(toolset.placeholders[SYSTEM_COPIES_PLACEHOLDER])
+    argv = (*platform.python({}), program, "install", "--no-user", "--no-index", "--find-links", wheels)
+    env = {**pip.env, **pip.break_system_packages_env}
+    return Invocation((*argv, f"{copy.project}=={copy.version}"), env)
+
+
+def install_system_copy(backend: Backend, scenario: Scenario, toolset: Toolset) -> list[CommandRun]:
+    """Install the scenario's system copy as root, then take a new first snapshot (the copy is the scenario's
+    environment, not the installer's writes); the set-up's record, if any."""
+    setup = system_copy_setup(scenario, toolset, backend.platform)
+    if setup is None:
+        return []
+    result = run(backend, setup, accounts_of(backend)["root"])
+    if result.exit_code != 0:
+        output = (result.stdout + result.stderr).strip()[-800:]
+        raise RuntimeError(f"installing the system copy failed: {output}")
+    begin(backend)
+    return [command_run(result)]
+
+
 def _render(
     template: tuple[str, ...], values: dict[str, str], platform: Platform, env: dict[str, str]
 ) -> tuple[str, ...]:
@@ -129,7 +161,9 @@ def install_invocation(
     """The install command (in an uninstall scenario, its set-up), with the scenario's override."""
     installer = spelling.installer
     template = spelling.install
-    env = {**installer.env, **scenario_env(scenario, account, platform)}
+    env = {**installer.env, **spelling.env, **scenario_env(scenario, account, platform)}
+    if scenario.upgrade:
+        template = (*template, spelling.upgrade_flag)
     if scenario.override == Override.FLAG:
         template = (*template, spelling.break_system_packages_flag)
     elif scenario.override == Override.ENV:
@@ -152,7 +186,7 @@ def uninstall_invocation(
     if spelling.uninstall is None:
         raise ValueError(f"spelling {spelling.name} has no uninstall command")
     installer = spelling.installer
-    env = {**installer.env, **scenario_env(scenario, account, platform)}
+    env = {**installer.env, **spelling.env, **scenario_env(scenario, account, platform)}
     if scenario.break_system_packages:
         env.update(installer.break_system_packages_env)
     values = _values(toolset, facts, platform)

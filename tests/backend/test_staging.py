@@ -19,6 +19,7 @@ PLACEHOLDERS = {
     "reference": "/opt/conformance/tools/reference.pyz",
     "broken": "/opt/conformance/tools/broken",
     "wheelhouse": "/opt/conformance/wheelhouse",
+    "system_copies": "/opt/conformance/system-copies",
 }
 
 
@@ -35,6 +36,13 @@ def test_stage_names_every_tool_and_reuses_the_directory(
     assert os.access(root / "tools" / "uv", os.X_OK)
     assert (root / "tools" / "broken" / "noop.py").is_file()
     assert sorted(root.glob("wheelhouse/*.whl"))
+    # The other versions scenarios install system-wide at set-up are never where cells look for wheels.
+    assert {p.name for p in root.glob("system-copies/*.whl")} == {
+        "demo_base-1.0-py3-none-any.whl",
+        "demo_pkg-0.9-py3-none-any.whl",
+        "demo_pkg-1.1-py3-none-any.whl",
+    }
+    assert not list(root.glob("wheelhouse/demo_pkg-0.9*")) and not list(root.glob("wheelhouse/demo_pkg-1.1*"))
     assert stage(REQUESTED) == toolset  # the same files: the same directory
 
 

@@ -165,3 +165,51 @@ def test_a_system_site_venv_takes_the_user_install_whatever_the_marker(
     )
     result = expect(SCENARIOS["venv-system-site-user"], facts)
     assert (result.outcome, result.scheme) == (Outcome.INSTALL, host_facts.preferred_user)
+
+
+@pytest.mark.parametrize(
+    ("scenario", "outcome", "version"),
+    [
+        ("system-copy-older", Outcome.SATISFIED, "0.9"),  # no version asked for: the installed one does
+        ("system-copy-upgrade", Outcome.INSTALL, "1.0"),  # the newer candidate, into the user site
+        ("system-copy-newer", Outcome.SATISFIED, "1.1"),
+    ],
+)
+def test_a_system_copy_satisfies_or_is_shadowed(
+    host_facts: InterpreterFacts, facts_with: Make, scenario: str, outcome: Outcome, version: str
+) -> None:
+    facts = facts_with(host_facts, externally_managed=False, in_venv=False, enable_user_site=True)
+    expectation = expect(SCENARIOS[scenario], facts)
+    assert (expectation.outcome, expectation.version) == (outcome, version)
+    assert expectation.scheme == host_facts.preferred_user
+
+
+def test_upgrading_over_a_newer_system_copy_is_satisfied(
+    host_facts: InterpreterFacts, facts_with: Make
+) -> None:
+    facts = facts_with(host_facts, externally_managed=False, in_venv=False, enable_user_site=True)
+    scenario = replace(SCENARIOS["system-copy-newer"], upgrade=True)
+    assert expect(scenario, facts).outcome == Outcome.SATISFIED
+
+
+def test_pips_refusals_come_before_a_system_copy(host_facts: InterpreterFacts, facts_with: Make) -> None:
+    facts = facts_with(host_facts, externally_managed=False, in_venv=False, enable_user_site=False)
+    assert expect(SCENARIOS["system-copy-older"], facts).error_class == "user-site-disabled"
+
+
+def test_a_dependency_the_system_copy_satisfies_is_not_installed(
+    host_facts: InterpreterFacts, facts_with: Make
+) -> None:
+    facts = facts_with(host_facts, externally_managed=False, in_venv=False, enable_user_site=True)
+    expectation = expect(SCENARIOS["system-dependency"], facts, "demo-app")
+    assert (expectation.outcome, expectation.satisfied) == (Outcome.INSTALL, ["demo-base"])
+
+
+def test_a_dependency_copy_too_old_for_the_requirement_is_not_kept(
+    host_facts: InterpreterFacts, facts_with: Make
+) -> None:
+    facts = facts_with(host_facts, externally_managed=False, in_venv=False, enable_user_site=True)
+    scenario = SCENARIOS["system-dependency"]
+    assert scenario.system_copy is not None
+    older = replace(scenario, system_copy=replace(scenario.system_copy, version="0.9"))  # demo-base>=1.0
+    assert expect(older, facts, "demo-app").satisfied == []

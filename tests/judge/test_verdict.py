@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Callable
+from dataclasses import replace
 
 import pytest
 
@@ -217,3 +218,61 @@ def test_uninstall_refusal_refuses(facts: InterpreterFacts) -> None:
 def test_uninstall_after_a_failed_setup_refuses(facts: InterpreterFacts) -> None:
     observation = Observation(_run(), [], setup=[_run(2, "unsupported-option")])
     assert judge_uninstall(observation, FIXTURES, facts).verdict == Verdict.REFUSES
+
+
+def _satisfied(version: str = "0.9") -> Expectation:
+    return Expectation(Outcome.SATISFIED, "already satisfied", scheme="posix_user", version=version)
+
+
+def _importing(version: str, run: CommandRun, files: list[FileChange] | None = None) -> Observation:
+    checks = [ImportCheck("same", "user", True, "/x/demo_pkg/__init__.py", None, version)]
+    return Observation(run, files or [], imports=checks)
+
+
+def test_installing_nothing_where_pip_finds_it_satisfied_conforms(facts: InterpreterFacts) -> None:
+    judgement = judge_install(_satisfied(), _importing("0.9", _run()), FIXTURES, facts)
+    assert judgement.verdict == Verdict.CONFORMS
+
+
+def test_a_shadowing_copy_where_pip_finds_it_satisfied_differs_and_says_what_imports(
+    facts: InterpreterFacts,
+) -> None:
+    files = _added(_pip_like(facts), facts)
+    judgement = judge_install(_satisfied("1.1"), _importing("1.0", _run(), files), FIXTURES, facts)
+    assert judgement.verdict == Verdict.DIFFERS
+    assert any("now imports version 1.0, not 1.1" in r for r in judgement.reasons), judgement.reasons
+
+
+def test_a_failure_where_pip_finds_it_satisfied_refuses(facts: InterpreterFacts) -> None:
+    judgement = judge_install(_satisfied(), _importing("0.9", _run(2, "permission-denied")), FIXTURES, facts)
+    assert judgement.verdict == Verdict.REFUSES
+    assert "where pip succeeds doing nothing" in judgement.reasons[0]
+
+
+def test_an_install_that_stays_shadowed_is_broken(facts: InterpreterFacts) -> None:
+    # The user copy landed where pip puts it, but the account still imports another version.
+    expectation = Expectation(Outcome.INSTALL, "upgrade", scheme=facts.preferred_user, version="1.0")
+    files = _added(_pip_like(facts), facts)
+    judgement = judge_install(expectation, _importing("0.9", _run(), files), FIXTURES, facts)
+    assert judgement.verdict == Verdict.BROKEN
+    assert "imports version 0.9" in judgement.reasons[0]
+
+
+def _app_like(facts: InterpreterFacts, dist: str) -> list[str]:
+    layout = dist_layout(all_fixtures()[dist], facts, facts.preferred_user)
+    return [*layout.members, *layout.scripts.values(), posixpath.join(layout.dist_info_dir, "RECORD")]
+
+
+def test_installing_a_satisfied_dependency_again_differs_and_names_it(facts: InterpreterFacts) -> None:
+    expectation = replace(_install_expectation(facts), satisfied=["demo-base"])
+    files = _added(_app_like(facts, "demo-app") + _app_like(facts, "demo-base"), facts)
+    judgement = judge_install(expectation, _observe(files, _run()), closure("demo-app"), facts)
+    assert judgement.verdict == Verdict.DIFFERS
+    assert judgement.reasons[0].startswith("installs demo-base again"), judgement.reasons
+
+
+def test_leaving_a_satisfied_dependency_alone_conforms(facts: InterpreterFacts) -> None:
+    expectation = replace(_install_expectation(facts), satisfied=["demo-base"])
+    files = _added(_app_like(facts, "demo-app"), facts)
+    judgement = judge_install(expectation, _observe(files, _run()), closure("demo-app"), facts)
+    assert judgement.verdict == Verdict.CONFORMS, judgement.reasons

@@ -71,3 +71,12 @@ def test_departures_from_pip_are_counted_by_verdict_pair_with_an_example() -> No
     assert (departure.pip, departure.this, departure.rows) == (Verdict.CONFORMS, Verdict.DIFFERS, 1)
     assert departure.example.spec.target == "debian-bookworm"
     assert summaries["reference"].departing == 1  # differs on bookworm as user, agrees as root
+
+
+def test_a_row_after_a_set_up_install_is_not_advice() -> None:
+    # A system copy installed first is a question of its own, not the target as it comes.
+    plain = record("uv-prefix", verdict="conforms")
+    after = record("uv-prefix", scenario="system-copy-older", verdict="differs")
+    after.observation.setup.append(after.observation.command)
+    (advice,) = [a for t in target_tables(document([plain, after])) for a in advise(t)]
+    assert [c.cell.spec.scenario for c in advice.choices] == ["explicit-user-bsp"]

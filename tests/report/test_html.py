@@ -278,3 +278,10 @@ def test_words_come_from_the_document(doc: MatrixDocument) -> None:
         "uv-user",
         "reference",
     ]
+
+
+def test_advice_types_a_spellings_variables_before_its_command() -> None:
+    cell = record("uv-system-env", scenario="implicit", installer_version="0.13.9")
+    cell = replace(cell, installer="uv", command=["/opt/conformance/tools/uv", "pip", "install", "demo-pkg"])
+    advice = render_html(document([cell])).split('<section id="advice">', 1)[1].split("</section>", 1)[0]
+    assert "<code>UV_SYSTEM_PYTHON=1 /opt/conformance/tools/uv pip install demo-pkg</code>" in advice

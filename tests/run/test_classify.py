@@ -60,3 +60,11 @@ def test_excerpt_starts_at_the_error_line() -> None:
         "Looking in links: /w\nProcessing x\nERROR: Could not install packages\nConsider --user\nmore\nmore\n"
     )
     assert excerpt("", text).splitlines()[0] == "ERROR: Could not install packages"
+
+
+def test_uv_finding_no_environment_at_a_python_path_is_no_environment() -> None:
+    stderr = (
+        "error: No virtual environment or system Python installation found for directory "
+        "`/home/user/.local`; run `uv venv` to create an environment"
+    )
+    assert classify("", stderr) == "no-environment"

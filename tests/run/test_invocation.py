@@ -15,6 +15,7 @@ from conformance.run.facts import InterpreterFacts
 from conformance.run.invocation import (
     install_invocation,
     scenario_env,
+    system_copy_setup,
     uninstall_invocation,
     venv_setup,
     version_of,
@@ -31,6 +32,7 @@ TOOLS = Toolset(
         "reference": "/opt/conformance/tools/reference.pyz",
         "broken": "/opt/conformance/tools/broken",
         "wheelhouse": "/opt/conformance/wheelhouse",
+        "system_copies": "/opt/conformance/system-copies",
     },
 )
 USER_BASE = "/home/user/.local"
@@ -71,6 +73,8 @@ RENDERED: dict[tuple[str, Intent], tuple[str, str | None]] = {
     ("pip-target", Intent.USER): (f"{_PIP} install --target {USER_SITE} {_SOURCE}", None),
     ("pip-latest-prefix", Intent.USER): (f"{_PIP_LATEST} install --prefix {USER_BASE} {_SOURCE}", None),
     ("pip-latest-target", Intent.USER): (f"{_PIP_LATEST} install --target {USER_SITE} {_SOURCE}", None),
+    ("uv-system-env", Intent.IMPLICIT): (f"{_UV} install {_SOURCE}", None),  # UV_SYSTEM_PYTHON=1: below
+    ("uv-python-user-base", Intent.USER): (f"{_UV} install --python {USER_BASE} {_SOURCE}", None),
 }
 #: The scenario each intent's spellings are rendered in (all of them without an override flag).
 _RENDERED_IN = {
@@ -233,3 +237,30 @@ def test_the_system_site_venv_is_made_at_set_up_beside_the_accounts_own(host_fac
 def test_scenarios_without_a_venv_of_their_own_make_none() -> None:
     for name in ("venv-user", "explicit-user", "pip-user-env"):
         assert venv_setup(SCENARIOS[name], ACCOUNTS["user"]) is None, name
+
+
+def test_a_system_copy_is_installed_by_pip_latest_from_its_own_directory() -> None:
+    setup = system_copy_setup(SCENARIOS["system-copy-newer"], TOOLS)
+    assert setup is not None
+    assert " ".join(setup.argv) == (
+        f"{_PIP_LATEST} install --no-user --no-index --find-links /opt/conformance/system-copies "
+        "demo-pkg==1.1"
+    )
+    assert setup.env["PIP_BREAK_SYSTEM_PACKAGES"] == "1" and setup.env["PIP_CONFIG_FILE"] == "/dev/null"
+    assert system_copy_setup(SCENARIOS["explicit-user"], TOOLS) is None
+
+
+def test_an_upgrade_scenario_asks_every_installer_for_the_newest(host_facts: InterpreterFacts) -> None:
+    scenario = SCENARIOS["system-copy-upgrade"]
+    for spelling in (s for s in SPELLINGS if s.applies_to(scenario)):
+        argv = install_invocation(spelling, scenario, ACCOUNTS["user"], "demo-pkg", TOOLS, host_facts).argv
+        assert "--upgrade" in argv, spelling.name
+        assert " ".join(argv).endswith(_SOURCE), spelling.name
+
+
+def test_a_spellings_variables_are_in_its_environment(host_facts: InterpreterFacts) -> None:
+    spelling = _spelling("uv-system-env", Intent.IMPLICIT)
+    invocation = install_invocation(
+        spelling, SCENARIOS["implicit"], ACCOUNTS["user"], "demo-pkg", TOOLS, host_facts
+    )
+    assert invocation.env["UV_SYSTEM_PYTHON"] == "1" and invocation.env["UV_NO_CONFIG"] == "1"
