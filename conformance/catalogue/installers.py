@@ -288,3 +288,22 @@ def spellings_for(scenario: Scenario, fixture: str | None = None) -> tuple[Spell
     if scenario.action == Action.UNINSTALL:
         chosen = (s for s in chosen if s.uninstall is not None)
     return tuple(chosen)
+
+
+def installing_spelling(scenario: Scenario, spelling: Spelling) -> Spelling:
+    """The spelling whose install an uninstall scenario's set-up runs: ``installed_by``'s, or its own."""
+    if scenario.installed_by is None:
+        return spelling
+    return next(s for s in SPELLINGS if s.name == scenario.installed_by and s.intent == scenario.intent)
+
+
+def _check_installed_by() -> None:
+    # Caught when the catalogue is read, not as a StopIteration inside a container half-way through a run.
+    for scenario in SCENARIOS.values():
+        if scenario.installed_by is not None and not any(
+            s.name == scenario.installed_by and s.intent == scenario.intent for s in SPELLINGS
+        ):
+            raise ValueError(f"scenario {scenario.name}: no spelling {scenario.installed_by} of its intent")
+
+
+_check_installed_by()

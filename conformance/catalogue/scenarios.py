@@ -16,7 +16,7 @@ class Intent(StrEnum):
 
 class Action(StrEnum):
     INSTALL = "install"
-    UNINSTALL = "uninstall"  # install with the spelling first (set-up), then uninstall with it
+    UNINSTALL = "uninstall"  # install first (set-up: the same spelling, or installed_by), then uninstall
 
 
 class Override(StrEnum):
@@ -53,6 +53,8 @@ class Scenario:
     user_base: str | None = None  # PYTHONUSERBASE: this directory in the account's home
     system_copy: SystemCopy | None = None  # installed system-wide by root before the command
     upgrade: bool = False  # the install command asks for the newest version (--upgrade)
+    #: An uninstall's set-up install is this spelling's (a user-scheme one), not the uninstalling spelling's.
+    installed_by: str | None = None
     action: Action = Action.INSTALL
     fixtures: tuple[str, ...] = (MAIN_FIXTURE,)
 
@@ -61,6 +63,8 @@ class Scenario:
             raise ValueError(f"scenario {self.name}: system site-packages are a venv's")
         if self.system_copy is not None and (self.venv or self.action == Action.UNINSTALL):
             raise ValueError(f"scenario {self.name}: a system copy is set up for installs outside a venv")
+        if self.installed_by is not None and self.action != Action.UNINSTALL:
+            raise ValueError(f"scenario {self.name}: only an uninstall has another spelling install first")
         if self.action == Action.UNINSTALL and self.override == Override.FLAG:
             # Its set-up install must not depend on whether this version knows the flag.
             raise ValueError(f"scenario {self.name}: an uninstall passes the override in the environment")
@@ -112,6 +116,23 @@ SCENARIOS: dict[str, Scenario] = {
             "Uninstall, by the same installer, what its user-install spelling installed.",
             override=Override.ENV,
             action=Action.UNINSTALL,
+        ),
+        Scenario(
+            "uninstall-pip-installed",
+            Intent.USER,
+            "Uninstall, with each spelling, what pip-latest --user installed: does another installer see "
+            "a user install and remove all of it?",
+            override=Override.ENV,
+            action=Action.UNINSTALL,
+            installed_by="pip-latest",
+        ),
+        Scenario(
+            "uninstall-uv-installed",
+            Intent.USER,
+            "Uninstall, with each spelling, what uv pip install --prefix <user base> installed.",
+            override=Override.ENV,
+            action=Action.UNINSTALL,
+            installed_by="uv-prefix",
         ),
         # The scenarios below set the PEP 668 override in the environment, as a Dockerfile's ENV would: so
         # that on marked targets they show their own rule, not the marker's refusal again (explicit-user

@@ -7,7 +7,7 @@ import time
 from conformance.backend.protocol import Backend, accounts_of
 from conformance.backend.staging import Toolset
 from conformance.catalogue.fixtures import all_fixtures, closure
-from conformance.catalogue.installers import Spelling
+from conformance.catalogue.installers import Spelling, installing_spelling
 from conformance.catalogue.scenarios import SCENARIOS, Action
 from conformance.judge.intent import expect
 from conformance.judge.tags import installed_wheel
@@ -48,7 +48,8 @@ def run_cell(spec: CellSpec, backend: Backend, toolset: Toolset, spelling: Spell
     facts = probe_facts(backend, account, env)
     fixtures = tuple(installed_wheel(f, facts) for f in closure(fixture.name))
     expectation = expect(scenario, facts, fixture.name)
-    install = install_invocation(spelling, scenario, account, fixture.name, toolset, facts, platform)
+    installing = installing_spelling(scenario, spelling)
+    install = install_invocation(installing, scenario, account, fixture.name, toolset, facts, platform)
     timing: dict[str, float] = {"facts": time.monotonic() - started}
     uninstall = scenario.action == Action.UNINSTALL
     setup, installed = venv, []

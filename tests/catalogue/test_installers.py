@@ -11,6 +11,7 @@ from conformance.catalogue.installers import (
     Installer,
     Spelling,
     VersionSource,
+    installing_spelling,
     known_installers,
     spellings_for,
 )
@@ -96,3 +97,28 @@ def test_uninstall_scenarios_only_take_spellings_that_can_uninstall() -> None:
 def test_spelling_names_are_unique_per_intent() -> None:
     keys = [(s.name, s.intent) for s in SPELLINGS]
     assert len(keys) == len(set(keys))
+
+
+def test_an_uninstall_scenario_sets_up_with_its_installing_spelling() -> None:
+    scenario = SCENARIOS["uninstall-uv-installed"]
+    for spelling in spellings_for(scenario):
+        installing = installing_spelling(scenario, spelling)
+        assert (installing.name, installing.intent) == ("uv-prefix", Intent.USER)
+    own = SCENARIOS["uninstall"]
+    assert all(installing_spelling(own, s) is s for s in spellings_for(own))
+
+
+def test_the_uv_spellings_people_try_are_columns_of_one_row_each() -> None:
+    rows = {
+        name: {
+            (scenario.name, fixture)
+            for scenario in SCENARIOS.values()
+            for fixture in scenario.fixtures
+            if name in {s.name for s in spellings_for(scenario, fixture)}
+        }
+        for name in ("uv-system-env", "uv-python-user-base")
+    }
+    assert rows == {
+        "uv-system-env": {("implicit", "demo-pkg")},
+        "uv-python-user-base": {("explicit-user", "demo-pkg")},
+    }

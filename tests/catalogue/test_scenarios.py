@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conformance.catalogue.scenarios import SCENARIOS, Action, Intent, Override, Scenario
+from conformance.catalogue.scenarios import SCENARIOS, Action, Intent, Override, Scenario, SystemCopy
 
 
 def test_system_site_packages_need_a_venv() -> None:
@@ -20,3 +20,16 @@ def test_an_uninstall_passes_the_override_in_the_environment() -> None:
 def test_the_new_scenarios_run_one_fixture() -> None:
     new = ("pip-user-env", "no-user-override", "custom-userbase", "no-user-site", "venv-system-site-user")
     assert {SCENARIOS[name].fixtures for name in new} == {("demo-pkg",)}
+
+
+def test_a_system_copy_is_set_up_for_installs_outside_a_venv() -> None:
+    copy = SystemCopy("demo-pkg", "0.9")
+    with pytest.raises(ValueError, match="a system copy is set up for installs outside a venv"):
+        Scenario("odd", Intent.USER, "", venv=True, system_copy=copy)
+    with pytest.raises(ValueError, match="a system copy is set up for installs outside a venv"):
+        Scenario("odd", Intent.USER, "", override=Override.ENV, action=Action.UNINSTALL, system_copy=copy)
+
+
+def test_only_an_uninstall_has_another_spelling_install_first() -> None:
+    with pytest.raises(ValueError, match="only an uninstall"):
+        Scenario("odd", Intent.USER, "", installed_by="pip-latest")
