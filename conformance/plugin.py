@@ -71,8 +71,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--quick",
         dest="conformance_quick",
         action="store_true",
-        help="the test command's selection: every row of the first package (demo-pkg), "
-        "the other packages only in explicit-user-bsp",
+        help="the test command's selection: each scenario's rows of its first package (demo-pkg, or the "
+        "one it is about), the other packages only in explicit-user-bsp",
     )
     group.addoption(
         "--update-expectations",
@@ -407,4 +407,5 @@ def pytest_report_header(config: pytest.Config) -> str | None:
         return None
     selection = config.stash[selection_key]
     chosen = {k: v for k, v in selection.as_dict().items() if v}
-    return f"conformance: run {config.stash[run_id_key]}, selection {chosen or 'all'}"
+    quick = " (quick)" if selection.quick else ""
+    return f"conformance: run {config.stash[run_id_key]}, selection {chosen or 'all'}{quick}"

@@ -8,13 +8,32 @@ from dataclasses import dataclass
 from conformance.catalogue.accounts import ACCOUNTS
 from conformance.catalogue.fixtures import matrix_fixtures
 from conformance.catalogue.installers import INSTALLERS, SPELLING_NAMES
-from conformance.catalogue.scenarios import MAIN_FIXTURE, SCENARIOS
+from conformance.catalogue.scenarios import SCENARIOS
 from conformance.catalogue.targets import TARGETS
 from conformance.matrix.cells import CellSpec, all_specs
 
-#: The quick selection (the test command's): every row of the main package, and the other packages only
-#: in the scenario where every spelling can install on every target (PEP 668 overridden by its flag).
+#: The quick selection (the test command's) keeps each scenario's rows of its first package (the main one,
+#: or the one the scenario is about), and the other packages only in the scenario where every spelling can
+#: install on every target (PEP 668 overridden by its flag).
 QUICK_PACKAGES_SCENARIO = "explicit-user-bsp"
+#: It runs these scenarios on every target, and the others on QUICK_TARGETS only.
+QUICK_CORE_SCENARIOS = frozenset(
+    {"implicit", "implicit-bsp", "explicit-user", "explicit-user-bsp", "venv-user", "uninstall"}
+)
+#: One target of each kind of recipe: a distribution's python3 with the PEP 668 marker, a /usr/local
+#: CPython, the musl build, Windows under Wine.
+QUICK_TARGETS = frozenset(
+    {"debian-bookworm", "python-3.13-bookworm", "musl-cpython3.13", "windows-cpython3.13-wine"}
+)
+
+
+def _quick(spec: CellSpec) -> bool:
+    # Another target of its kind stands for it; a host target (not in TARGETS) is the machine's own
+    # interpreter, and nothing stands for it.
+    stood_for = spec.target in TARGETS and spec.target not in QUICK_TARGETS
+    if stood_for and spec.scenario not in QUICK_CORE_SCENARIOS:
+        return False
+    return spec.fixture == SCENARIOS[spec.scenario].fixtures[0] or spec.scenario == QUICK_PACKAGES_SCENARIO
 
 
 class SelectionError(ValueError):
@@ -81,7 +100,7 @@ class Selection:
             and keep(self.fixtures, spec.fixture)
             and keep(self.installers, spec.resolve_spelling().installer.name)
             and keep(self.spellings, spec.spelling)
-            and (not self.quick or spec.fixture == MAIN_FIXTURE or spec.scenario == QUICK_PACKAGES_SCENARIO)
+            and (not self.quick or _quick(spec))
         ]
 
     def as_dict(self) -> dict[str, list[str] | None]:

@@ -7,7 +7,13 @@ import pytest
 from conformance.catalogue.installers import spellings_for
 from conformance.catalogue.scenarios import MAIN_FIXTURE, SCENARIOS
 from conformance.catalogue.targets import TARGETS
-from conformance.matrix.selection import QUICK_PACKAGES_SCENARIO, Selection, SelectionError
+from conformance.matrix.selection import (
+    QUICK_CORE_SCENARIOS,
+    QUICK_PACKAGES_SCENARIO,
+    QUICK_TARGETS,
+    Selection,
+    SelectionError,
+)
 
 
 def test_unknown_target_lists_valid_names() -> None:
@@ -66,9 +72,25 @@ def test_pips_workarounds_add_four_cells_per_target_and_account() -> None:
 def test_quick_keeps_every_row_of_the_main_package_and_each_package_on_every_target() -> None:
     everything, quick = Selection().cells(), Selection(quick=True).cells()
     assert set(quick) < set(everything)
-    assert {s for s in everything if s.fixture == MAIN_FIXTURE} <= set(quick)
-    others = {s for s in quick if s.fixture != MAIN_FIXTURE}
+    core = {s for s in everything if s.scenario in QUICK_CORE_SCENARIOS or s.target in QUICK_TARGETS}
+    assert {s for s in core if s.fixture == MAIN_FIXTURE} <= set(quick)
+    # A scenario about another package (a dependency already installed) keeps its rows of that package.
+    assert {s.scenario for s in quick} == {s.scenario for s in everything}
+    others = {s for s in quick if s.fixture != SCENARIOS[s.scenario].fixtures[0]}
     assert {s.scenario for s in others} == {QUICK_PACKAGES_SCENARIO}
     assert {(s.target, s.account, s.fixture) for s in others} == {
         (s.target, s.account, s.fixture) for s in everything if s.fixture != MAIN_FIXTURE
+    }
+
+
+def test_quick_runs_every_target_and_the_other_scenarios_on_one_target_of_each_kind_of_recipe() -> None:
+    quick = Selection(quick=True).cells()
+    assert {s.target for s in quick} == set(TARGETS)
+    others = {s for s in quick if s.scenario not in QUICK_CORE_SCENARIOS}
+    assert {s.target for s in others} == QUICK_TARGETS
+    assert {type(TARGETS[t].recipe) for t in QUICK_TARGETS} == {type(t.recipe) for t in TARGETS.values()}
+    # Each scenario keeps every spelling and account it has on those targets.
+    everything = Selection(targets=sorted(QUICK_TARGETS)).cells()
+    assert {(s.scenario, s.account, s.spelling) for s in everything} == {
+        (s.scenario, s.account, s.spelling) for s in quick if s.target in QUICK_TARGETS
     }
