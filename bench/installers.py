@@ -15,6 +15,7 @@ from conformance.catalogue.accounts import ACCOUNTS
 from conformance.catalogue.installers import INSTALLERS
 from conformance.catalogue.targets import TARGETS
 from conformance.run.facts import InterpreterFacts
+from conformance.run.invocation import installer_env
 from conformance.run.observe import probe_facts
 
 #: Times the wrapped command in the target, so docker exec's own latency is left out.
@@ -35,15 +36,15 @@ def commands(
     return {
         "pip --user": (
             ["python3", "-m", "pip", "install", "--user", *source],
-            {**INSTALLERS["pip"].env, **bsp},
+            {**installer_env(INSTALLERS["pip"]), **bsp},
         ),
         "pip-latest --user": (
             ["python3", tools["pip_latest"], "install", "--user", *source],
-            {**INSTALLERS["pip-latest"].env, **bsp},
+            {**installer_env(INSTALLERS["pip-latest"]), **bsp},
         ),
         "uv --prefix <user base>": (
             [tools["uv"], "pip", "install", "--prefix", facts.user_base, *source],
-            {**INSTALLERS["uv"].env, **bsp},
+            {**installer_env(INSTALLERS["uv"]), **bsp},
         ),
         "reference --user": (["python3", tools["reference"], "install", "--user", *source], bsp),
     }

@@ -73,6 +73,10 @@ class HostPlatform(Platform):
         return path
 
     @property
+    def devnull(self) -> str:
+        return "nul" if self.host.nt else "/dev/null"
+
+    @property
     def env(self) -> dict[str, str]:
         return dict(self.environment)
 

@@ -65,8 +65,11 @@ class Installer:
         return self.staging is not None and self.staging.project is not None
 
 
+#: An environment value the runner replaces with the target's ``os.devnull``.
+DEVNULL = "{devnull}"
+
 _PIP_ENV = {
-    "PIP_CONFIG_FILE": "/dev/null",
+    "PIP_CONFIG_FILE": DEVNULL,
     "PIP_DISABLE_PIP_VERSION_CHECK": "1",
     "PIP_NO_CACHE_DIR": "1",
     "PIP_NO_INPUT": "1",

@@ -44,6 +44,12 @@ class Platform:
         return "Z:" + path.replace("/", "\\") if self.windows else path
 
     @property
+    def devnull(self) -> str:
+        """``os.devnull`` as the target's Python has it: pip skips every configuration file only when
+        ``PIP_CONFIG_FILE`` is exactly that."""
+        return "nul" if self.windows else "/dev/null"
+
+    @property
     def env(self) -> dict[str, str]:
         """Environment every program of the target needs: Wine's own debug chatter silenced."""
         return {"WINEDEBUG": "-all"} if self.windows else {}

@@ -9,7 +9,14 @@ from conformance.backend.container import DEFAULT_PATH
 from conformance.backend.protocol import Backend, ExecResult, accounts_of
 from conformance.backend.staging import SYSTEM_COPIES_PLACEHOLDER, Toolset
 from conformance.catalogue.accounts import Account
-from conformance.catalogue.installers import INSTALLERS, Spelling, VersionSource, known_installers
+from conformance.catalogue.installers import (
+    DEVNULL,
+    INSTALLERS,
+    Installer,
+    Spelling,
+    VersionSource,
+    known_installers,
+)
 from conformance.catalogue.platforms import POSIX, Platform, windows_venv
 from conformance.catalogue.scenarios import Override, Scenario
 from conformance.record.cell import CommandRun
@@ -97,7 +104,7 @@ def system_copy_setup(scenario: Scenario, toolset: Toolset, platform: Platform =
     program = platform.native(toolset.placeholders[pip.staging.placeholder])
     wheels = platform.native(toolset.placeholders[SYSTEM_COPIES_PLACEHOLDER])
     argv = (*platform.python({}), program, "install", "--no-user", "--no-index", "--find-links", wheels)
-    env = {**pip.env, **pip.break_system_packages_env}
+    env = {**installer_env(pip, platform), **pip.break_system_packages_env}
     return Invocation((*argv, f"{copy.project}=={copy.version}"), env)
 
 
@@ -113,6 +120,11 @@ def install_system_copy(backend: Backend, scenario: Scenario, toolset: Toolset) 
         raise RuntimeError(f"installing the system copy failed: {output}")
     begin(backend)
     return [command_run(result)]
+
+
+def installer_env(installer: Installer, platform: Platform = POSIX) -> dict[str, str]:
+    """An installer's own variables on the platform: ``DEVNULL`` as its ``os.devnull``."""
+    return {name: platform.devnull if value == DEVNULL else value for name, value in installer.env.items()}
 
 
 def _render(
@@ -161,7 +173,7 @@ def install_invocation(
     """The install command (in an uninstall scenario, its set-up), with the scenario's override."""
     installer = spelling.installer
     template = spelling.install
-    env = {**installer.env, **spelling.env, **scenario_env(scenario, account, platform)}
+    env = {**installer_env(installer, platform), **spelling.env, **scenario_env(scenario, account, platform)}
     if scenario.upgrade:
         template = (*template, spelling.upgrade_flag)
     if scenario.override == Override.FLAG:
@@ -186,7 +198,7 @@ def uninstall_invocation(
     if spelling.uninstall is None:
         raise ValueError(f"spelling {spelling.name} has no uninstall command")
     installer = spelling.installer
-    env = {**installer.env, **spelling.env, **scenario_env(scenario, account, platform)}
+    env = {**installer_env(installer, platform), **spelling.env, **scenario_env(scenario, account, platform)}
     if scenario.break_system_packages:
         env.update(installer.break_system_packages_env)
     values = _values(toolset, facts, platform)

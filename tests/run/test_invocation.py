@@ -10,6 +10,7 @@ from conformance.backend.container import DEFAULT_PATH
 from conformance.backend.staging import Toolset
 from conformance.catalogue.accounts import ACCOUNTS
 from conformance.catalogue.installers import SPELLINGS
+from conformance.catalogue.platforms import POSIX, platform_of
 from conformance.catalogue.scenarios import SCENARIOS, Intent
 from conformance.run.facts import InterpreterFacts
 from conformance.run.invocation import (
@@ -264,3 +265,21 @@ def test_a_spellings_variables_are_in_its_environment(host_facts: InterpreterFac
         spelling, SCENARIOS["implicit"], ACCOUNTS["user"], "demo-pkg", TOOLS, host_facts
     )
     assert invocation.env["UV_SYSTEM_PYTHON"] == "1" and invocation.env["UV_NO_CONFIG"] == "1"
+
+
+def test_pip_reads_no_configuration_file_on_any_platform(host_facts: InterpreterFacts) -> None:
+    # pip skips its configuration files only for PIP_CONFIG_FILE == os.devnull, which is "nul" on Windows.
+    wine = platform_of("windows-cpython3.13-wine")
+    for platform, devnull in ((POSIX, "/dev/null"), (wine, "nul")):
+        invocation = install_invocation(
+            _spelling("pip-latest"),
+            SCENARIOS["explicit-user"],
+            ACCOUNTS["user"],
+            "demo-pkg",
+            TOOLS,
+            host_facts,
+            platform,
+        )
+        assert invocation.env["PIP_CONFIG_FILE"] == devnull
+        setup = system_copy_setup(SCENARIOS["system-copy-older"], TOOLS, platform)
+        assert setup is not None and setup.env["PIP_CONFIG_FILE"] == devnull
