@@ -35,7 +35,14 @@ _CELLS = ("--targets", TARGET, "--accounts", "user", "--scenarios", "explicit-us
 #: even on a loaded machine (a cold CI run once finished eight cells before its SIGINT arrived).
 SOME_CELLS = (*_CELLS[:-1], "implicit,explicit-user,explicit-user-bsp")
 ONE_CELL = (*_CELLS, "--spellings", "uv-prefix", "--packages", "demo-pkg")
-PYTEST = ("-m", "pytest", "-n", "2", "-p", "no:cacheprovider", "conformance/test_matrix.py")
+#: pytest as a terminal starts it: with SIGINT handled. A shell that started this run in the background
+#: (`cmd &` without job control) made its children ignore SIGINT, and an ignored signal stays ignored
+#: across exec: the inner run would never see the Ctrl-C this file sends.
+_AS_FROM_A_TERMINAL = (
+    "import signal, sys, pytest; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "sys.exit(pytest.main())"
+)
+PYTEST = ("-c", _AS_FROM_A_TERMINAL, "-n", "2", "-p", "no:cacheprovider", "conformance/test_matrix.py")
 #: The controller's report header names the run: its containers carry that id.
 _RUN_ID = re.compile(r"^conformance: run (\w+),", re.MULTILINE)
 #: Before its first container a run starts its workers and stages its tools (downloads them when cold).
