@@ -28,7 +28,7 @@ from conformance.backend.images import IMAGE_SOURCES, ImageSource, ensure_image
 from conformance.backend.pool import ContainerPool
 from conformance.backend.staging import Toolset, stage
 from conformance.catalogue.accounts import ACCOUNTS, Account
-from conformance.catalogue.fixtures import FixtureError
+from conformance.catalogue.fixtures import FixtureError, use_wheelhouse
 from conformance.catalogue.installers import INSTALLERS
 from conformance.catalogue.platforms import platform_of
 from conformance.catalogue.targets import TARGETS
@@ -73,6 +73,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="the test command's selection: each scenario's rows of its first package (demo-pkg, or the "
         "one it is about), the other packages only in explicit-user-bsp",
+    )
+    group.addoption(
+        "--wheelhouse",
+        dest="conformance_wheelhouse",
+        default=None,
+        metavar="DIR",
+        help="install your own packages instead of the demo fixtures: a directory of pure wheels and "
+        "their dependencies (pip download --only-binary=:all: --dest DIR PROJECT...); cells stay offline",
+    )
+    group.addoption(
+        "--requirement",
+        dest="conformance_requirement",
+        default=None,
+        metavar="FILE",
+        help="with --wheelhouse: the projects to make rows of, one per line (default: the wheels no other "
+        "wheel there requires)",
     )
     group.addoption(
         "--update-expectations",
@@ -138,6 +154,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers", "docker: needs a Docker engine and target images (set up automatically)"
     )
     hosts = config.stash[host_key] = _host_targets(config)
+    _use_wheelhouse(config)
     try:
         selection = Selection.from_options(
             {n: config.getoption(f"conformance_{n}") for n in _SELECTORS},
@@ -169,6 +186,23 @@ def pytest_configure(config: pytest.Config) -> None:
             ),
             "conformance-matrix",
         )
+
+
+def _use_wheelhouse(config: pytest.Config) -> None:
+    """Make a person's own wheels the rows of the run, when the command line names them."""
+    wheelhouse, requirement = (config.getoption(f"conformance_{n}") for n in ("wheelhouse", "requirement"))
+    if wheelhouse is None and requirement is None:
+        return
+    if config.getoption("update_expectations"):
+        raise pytest.UsageError(
+            "--update-expectations records the demo fixtures' verdicts; a run of --wheelhouse is reported, "
+            "not recorded"
+        )
+    here = config.invocation_params.dir
+    try:
+        use_wheelhouse(here / wheelhouse if wheelhouse else None, here / requirement if requirement else None)
+    except FixtureError as error:
+        raise pytest.UsageError(str(error)) from error
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from collections.abc import Iterable
 from dataclasses import replace
@@ -58,8 +59,10 @@ def wheel_entries(fixture: Fixture) -> list[tuple[str, bytes, int]]:
 
 
 def build_wheel(fixture: Fixture, out_dir: Path) -> Path:
-    """Write ``fixture``'s wheel into ``out_dir`` and return its path."""
+    """Write ``fixture``'s wheel into ``out_dir`` (a person's own wheel is copied) and return its path."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    if fixture.wheel is not None:
+        return Path(shutil.copy2(fixture.wheel, out_dir / fixture.wheel.name))
     record_name = f"{fixture.dist_info}/RECORD"
     entries = wheel_entries(fixture)
     record = record_file(record_rows(((arc, data) for arc, data, _ in entries), record_name))
@@ -81,8 +84,9 @@ def build_wheelhouse(out_dir: Path, fixtures: Iterable[Fixture] | None = None) -
 def build_system_copies(out_dir: Path) -> list[Path]:
     """Build the versions that scenarios install system-wide at set-up into ``out_dir``: a directory apart
     from the wheelhouse, so that the installers under test only ever find each fixture's own version."""
-    copies = {s.system_copy for s in SCENARIOS.values() if s.system_copy is not None}
     fixtures = all_fixtures()
+    # A person's wheelhouse has no scenario with a system copy (rows_of): nothing to build.
+    copies = {c for s in SCENARIOS.values() if (c := s.system_copy) is not None and c.project in fixtures}
     return [
         build_wheel(replace(wheel, version=copy.version), out_dir)
         for copy in sorted(copies, key=lambda c: (c.project, c.version))

@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from conformance.catalogue.scenarios import Scenario
 from conformance.paths import FIXTURES_DIR
 
 #: Sub-directories of a fixture that go to a ``<dist>-<ver>.data/<key>/`` directory of the wheel.
@@ -55,6 +57,12 @@ class Fixture:
     #: One fixture per wheel when fixture.toml names ``tags``: the same project, its members plus
     #: those under ``tags/<platform>/``, so that what lands shows which wheel an installer picked.
     variants: tuple[Fixture, ...] = ()
+    #: A person's own wheel, staged as it is (None: built from the fixture's tree).
+    wheel: Path | None = None
+    #: The wheel's own .dist-info directory name, when it is not the normalized one.
+    dist_info_dir: str = ""
+    #: What its console scripts are run with after an install.
+    script_args: tuple[str, ...] = ()
 
     @property
     def platform(self) -> str:
@@ -73,11 +81,11 @@ class Fixture:
 
     @property
     def wheel_name(self) -> str:
-        return f"{self.normalized}-{self.version}-{self.tag}.whl"
+        return self.wheel.name if self.wheel else f"{self.normalized}-{self.version}-{self.tag}.whl"
 
     @property
     def dist_info(self) -> str:
-        return f"{self.normalized}-{self.version}.dist-info"
+        return self.dist_info_dir or f"{self.normalized}-{self.version}.dist-info"
 
 
 def _members(source: Path, within: str = "") -> tuple[Member, ...]:
@@ -149,9 +157,34 @@ def load_fixture(source: Path) -> Fixture:
     return replace(base, variants=tuple(_variant(base, t) for t in tags)) if tags else base
 
 
+#: A person's wheelhouse and requirements file (``--wheelhouse``, ``--requirement``), when they replace
+#: ``fixtures/``.
+_wheelhouse: tuple[Path, Path | None] | None = None
+
+
+def use_wheelhouse(directory: Path | None, requirements: Path | None = None) -> None:
+    """Make the wheels of ``directory`` the packages of every cell (None: ``fixtures/`` again); a wheelhouse
+    the matrix cannot run is refused now, with its reason."""
+    global _wheelhouse
+    if directory is None and requirements is not None:
+        raise FixtureError("--requirement names projects of a --wheelhouse: give both")
+    _wheelhouse = None if directory is None else (directory, requirements)
+    all_fixtures.cache_clear()
+    all_fixtures()
+
+
+def user_packages() -> bool:
+    """Whether cells install a person's own wheels instead of the demo fixtures."""
+    return _wheelhouse is not None
+
+
 @cache
 def all_fixtures() -> dict[str, Fixture]:
-    """Every fixture under ``fixtures/``, by name, sorted."""
+    """Every package a cell may install, by name: the fixtures under ``fixtures/``, or a wheelhouse's."""
+    if _wheelhouse is not None:
+        from conformance.catalogue.wheelhouse import load_wheelhouse  # it builds on this module
+
+        return load_wheelhouse(*_wheelhouse)
     found = (load_fixture(p.parent) for p in sorted(FIXTURES_DIR.glob("*/fixture.toml")))
     return {f.name: f for f in found}
 
@@ -161,13 +194,21 @@ def matrix_fixtures() -> tuple[str, ...]:
     return tuple(name for name, f in all_fixtures().items() if not f.dependency_only)
 
 
+def rows_of(scenario: Scenario) -> tuple[str, ...]:
+    """The packages ``scenario`` installs: its own, or every row of a person's wheelhouse (a scenario whose
+    set-up installs another version of a demo fixture has none there)."""
+    if not user_packages():
+        return scenario.fixtures
+    return () if scenario.system_copy is not None else matrix_fixtures()
+
+
 def closure(name: str) -> tuple[Fixture, ...]:
     """A fixture and every fixture it requires, transitively, in a stable order."""
-    fixtures = all_fixtures()
+    fixtures = {canonicalize_name(f.name): f for f in all_fixtures().values()}
     seen: dict[str, Fixture] = {}
     pending = [name]
     while pending:
-        current = fixtures[pending.pop(0)]
+        current = fixtures[canonicalize_name(pending.pop(0))]
         if current.name in seen:
             continue
         seen[current.name] = current

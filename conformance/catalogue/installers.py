@@ -6,6 +6,7 @@ import string
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from conformance.catalogue.fixtures import user_packages
 from conformance.catalogue.scenarios import MAIN_FIXTURE, SCENARIOS, Action, Intent, Scenario
 
 #: Placeholders every spelling may use, filled in by the runner: the target's interpreter, the staged
@@ -151,10 +152,11 @@ class Spelling:
             raise ValueError(f"spelling {self.name}: {wrong} are not scenarios of the intent {self.intent}")
 
     def applies_to(self, scenario: Scenario, fixture: str | None = None) -> bool:
-        """Whether this spelling is a column of ``scenario``'s rows (of ``fixture``'s row, when given)."""
+        """Whether this spelling is a column of ``scenario``'s rows (of ``fixture``'s row, when given); a
+        variant kept to a demo fixture is a column of every row of a person's own packages."""
         if self.intent != scenario.intent or (self.scenarios and scenario.name not in self.scenarios):
             return False
-        return fixture is None or not self.fixtures or fixture in self.fixtures
+        return fixture is None or not self.fixtures or fixture in self.fixtures or user_packages()
 
 
 def _pip_workarounds(name: str, installer: Installer, command: tuple[str, ...]) -> tuple[Spelling, ...]:

@@ -26,10 +26,11 @@ class DistLayout:
         if key(path).startswith(key(self.dist_info_dir) + sep):
             return True
         if self.rules.has_dir(path, "__pycache__") and key(path).endswith(".pyc"):
-            source_dir = key(self.rules.dirname(self.rules.dirname(path)))
-            return any(
-                key(self.rules.dirname(p)) == source_dir for p in self.members if key(p).endswith(".py")
-            )
+            # <dir>/__pycache__/<module>.<tag>.pyc is the bytecode of <dir>/<module>.py: another
+            # distribution's module in the same directory has bytecode there too.
+            source_dir = self.rules.dirname(self.rules.dirname(path))
+            module = self.rules.basename(path).split(".", 1)[0]
+            return key(self.rules.join(source_dir, f"{module}.py")) in {key(p) for p in self.members}
         return False
 
 

@@ -219,7 +219,12 @@ def judge_uninstall(
         )
     layouts = [dist_layout(f, facts, facts.preferred_user) for f in fixtures]
     installed_roles = file_roles(observation.installed, layouts, facts)
-    installed = {p for p, r in installed_roles.items() if r not in _NOT_WRITTEN}
+    # pip uninstalls the project named, never its dependencies: their files stay, and removing one is
+    # collateral damage. A file the project itself claims is the project's.
+    own = file_roles(observation.installed, layouts[:1], facts)
+    dependencies = file_roles(observation.installed, layouts[1:], facts)
+    kept = {p for p, r in dependencies.items() if r in _PACKAGE_ROLES and own[p] not in _PACKAGE_ROLES}
+    installed = {p for p, r in installed_roles.items() if r not in _NOT_WRITTEN} - kept
     roles = {f.path: _uninstall_role(f, installed, facts) for f in observation.files}
     removed = {p for p, r in roles.items() if r == FileRole.REMOVED}
     residue = sorted(installed - removed)

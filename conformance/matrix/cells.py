@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from conformance.catalogue.accounts import ACCOUNTS
+from conformance.catalogue.fixtures import rows_of
 from conformance.catalogue.installers import SPELLINGS, Spelling, spellings_for
 from conformance.catalogue.scenarios import SCENARIOS
 from conformance.record.cell import Coordinates
@@ -25,7 +26,7 @@ def all_specs(targets: list[str]) -> list[CellSpec]:
     for target in targets:
         for account in ACCOUNTS:
             for scenario in SCENARIOS.values():
-                for fixture in scenario.fixtures:
+                for fixture in rows_of(scenario):
                     for spelling in spellings_for(scenario, fixture):
                         specs.append(CellSpec(target, account, scenario.name, fixture, spelling.name))
     return sorted(specs)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from conformance.catalogue.accounts import ACCOUNTS
-from conformance.catalogue.fixtures import matrix_fixtures
+from conformance.catalogue.fixtures import matrix_fixtures, rows_of
 from conformance.catalogue.installers import INSTALLERS, SPELLING_NAMES
 from conformance.catalogue.scenarios import SCENARIOS
 from conformance.catalogue.targets import TARGETS
@@ -33,7 +33,7 @@ def _quick(spec: CellSpec) -> bool:
     stood_for = spec.target in TARGETS and spec.target not in QUICK_TARGETS
     if stood_for and spec.scenario not in QUICK_CORE_SCENARIOS:
         return False
-    return spec.fixture == SCENARIOS[spec.scenario].fixtures[0] or spec.scenario == QUICK_PACKAGES_SCENARIO
+    return spec.fixture == rows_of(SCENARIOS[spec.scenario])[0] or spec.scenario == QUICK_PACKAGES_SCENARIO
 
 
 class SelectionError(ValueError):

@@ -142,6 +142,7 @@ def _checks_spec(backend: Backend, checks: Checks) -> dict[str, Any]:
         ],
         "as": _run_as(backend, account, env, "same"),
         "scripts": list(checks.scripts),
+        "script_args": list(checks.fixture.script_args),
         "scripts_dir": checks.scripts_dir,
     }
 

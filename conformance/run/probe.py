@@ -363,10 +363,10 @@ def _import_result(result: dict[str, Any], process: subprocess.Popen[str]) -> di
 
 
 def _script_check(
-    run: dict[str, Any], name: str, prefer_dir: str, changes: list[dict[str, Any]]
+    run: dict[str, Any], name: str, prefer_dir: str, changes: list[dict[str, Any]], args: list[str]
 ) -> tuple[dict[str, Any], list[subprocess.Popen[str]]]:
-    """Find a console script among the added files (in ``prefer_dir``, else wherever it landed); run it,
-    and ask a login shell of the account where the name leads."""
+    """Find a console script among the added files (in ``prefer_dir``, else wherever it landed); run it
+    with ``args``, and ask a login shell of the account where the name leads."""
     import ntpath
     import shlex
 
@@ -403,9 +403,9 @@ def _script_check(
     result = {"name": name, "path": path, "shebang": chosen.get("shebang")}
     if windows:
         which = [*_python(run), "which", name]
-        return result, [_spawn(run, [*run["launcher"], path]), _spawn(run, which)]
+        return result, [_spawn(run, [*run["launcher"], path, *args]), _spawn(run, which)]
     return result, [
-        _spawn(run, [path]),
+        _spawn(run, [path, *args]),
         _spawn(run, ["sh", "-lc", f"command -v {shlex.quote(name)}"]),
     ]
 
@@ -499,7 +499,7 @@ def observe(spec: dict[str, Any]) -> dict[str, object]:
         with open(state, "wb") as out:
             marshal.dump(after, out)
     scripts = [
-        _script_check(checks["as"], name, checks["scripts_dir"], changes)
+        _script_check(checks["as"], name, checks["scripts_dir"], changes, checks.get("script_args", []))
         for name in checks.get("scripts", [])
     ]
     return {

@@ -50,3 +50,5 @@ def test_generated_files_are_dist_info_and_bytecode(host_facts: InterpreterFacts
     assert layout.owns_generated(posixpath.join(layout.dist_info_dir, "INSTALLER"))
     assert layout.owns_generated(posixpath.join(package, "__pycache__", "__init__.cpython-311.pyc"))
     assert not layout.owns_generated(posixpath.join(package, "stray.txt"))
+    # Another distribution's module beside the package's own has its bytecode in the same __pycache__.
+    assert not layout.owns_generated(posixpath.join(package, "__pycache__", "other.cpython-311.pyc"))

@@ -276,3 +276,21 @@ def test_leaving_a_satisfied_dependency_alone_conforms(facts: InterpreterFacts) 
     files = _added(_app_like(facts, "demo-app"), facts)
     judgement = judge_install(expectation, _observe(files, _run()), closure("demo-app"), facts)
     assert judgement.verdict == Verdict.CONFORMS, judgement.reasons
+
+
+def _app_uninstall(facts: InterpreterFacts, removed: list[str]) -> Observation:
+    installed = _added(_app_like(facts, "demo-app") + _app_like(facts, "demo-base"), facts)
+    return Observation(_run(), _added(removed, facts, Change.DELETED), setup=[_run()], installed=installed)
+
+
+def test_uninstall_keeping_the_dependencies_conforms(facts: InterpreterFacts) -> None:
+    observation = _app_uninstall(facts, _app_like(facts, "demo-app"))
+    judgement = judge_uninstall(observation, closure("demo-app"), facts)
+    assert judgement.verdict == Verdict.CONFORMS, judgement.reasons
+
+
+def test_uninstall_removing_a_dependency_too_is_damage(facts: InterpreterFacts) -> None:
+    observation = _app_uninstall(facts, _app_like(facts, "demo-app") + _app_like(facts, "demo-base")[:1])
+    judgement = judge_uninstall(observation, closure("demo-app"), facts)
+    assert judgement.verdict == Verdict.DAMAGES
+    assert judgement.reasons[0].startswith("removed files it had not installed"), judgement.reasons

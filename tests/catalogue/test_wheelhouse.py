@@ -1,0 +1,177 @@
+"""A person's own wheels as the matrix's packages: read from real PyPI wheels, refused with a reason."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from conformance import test_matrix
+from conformance.backend.host import describe
+from conformance.backend.staging import Toolset
+from conformance.backend.wheels import build_wheelhouse
+from conformance.catalogue.fixtures import Member, all_fixtures, closure, rows_of, use_wheelhouse
+from conformance.catalogue.scenarios import SCENARIOS
+from conformance.catalogue.wheelhouse import SCRIPT_ARGS, WheelhouseError, load_wheel, load_wheelhouse
+from conformance.matrix.selection import Selection
+from tests.reference.wheelmaker import make_wheel
+
+#: flake8 and its dependencies: packages and a top-level module, console scripts, requirements with
+#: version ranges. Pinned so that what they carry, and so the verdicts below, stay the same.
+REAL_WHEELS = ("flake8==7.5.0", "pyflakes==4.1.0", "pycodestyle==2.15.0", "mccabe==0.7.0")
+MATRIX = str(Path(test_matrix.__file__))
+HOST_PYTHON = str(getattr(sys, "_base_executable", sys.executable))
+
+
+@pytest.fixture(scope="module")
+def real_wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real wheels, downloaded once from the package index pip is configured with."""
+    out = tmp_path_factory.mktemp("real-wheels")
+    download = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:"]
+    subprocess.run([*download, "--dest", str(out), *REAL_WHEELS], check=True)
+    return out
+
+
+@pytest.fixture
+def wheelhouse_in_use() -> Iterator[None]:
+    yield
+    use_wheelhouse(None)
+
+
+def test_a_real_wheel_is_read_from_its_record_and_metadata(real_wheelhouse: Path) -> None:
+    (wheel,) = real_wheelhouse.glob("flake8-*.whl")
+    flake8 = load_wheel(wheel)
+    assert (flake8.name, flake8.version, flake8.import_name) == ("flake8", "7.5.0", "flake8")
+    assert flake8.root_is_purelib and flake8.wheel == wheel and flake8.wheel_name == wheel.name
+    assert flake8.dist_info == "flake8-7.5.0.dist-info"
+    assert ("flake8", "flake8.main.cli:main") in flake8.console_scripts
+    assert {r.split("<")[0].split(">")[0] for r in flake8.requires} == {"mccabe", "pycodestyle", "pyflakes"}
+    assert Member("root", "flake8/__init__.py") in flake8.members
+    assert not any(m.path.startswith("flake8-7.5.0.dist-info") for m in flake8.members)
+    assert flake8.script_args == SCRIPT_ARGS
+    (module,) = real_wheelhouse.glob("pycodestyle-*.whl")
+    assert load_wheel(module).import_name == "pycodestyle"  # a single top-level module
+
+
+def test_rows_are_the_wheels_nothing_else_requires(real_wheelhouse: Path) -> None:
+    fixtures = load_wheelhouse(real_wheelhouse)
+    assert [n for n, f in fixtures.items() if not f.dependency_only] == ["flake8"]
+    assert sorted(fixtures) == ["flake8", "mccabe", "pycodestyle", "pyflakes"]
+
+
+def test_a_requirements_file_chooses_the_rows(real_wheelhouse: Path, tmp_path: Path) -> None:
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("# mine\npyflakes>=3  # the checker\n\nPyCodeStyle\n")
+    fixtures = load_wheelhouse(real_wheelhouse, requirements)
+    assert [n for n, f in fixtures.items() if not f.dependency_only] == ["pycodestyle", "pyflakes"]
+
+
+def test_the_matrix_runs_them_in_every_scenario_without_a_system_copy(
+    real_wheelhouse: Path, tmp_path: Path, wheelhouse_in_use: None
+) -> None:
+    use_wheelhouse(real_wheelhouse)
+    assert [f.name for f in closure("flake8")] == ["flake8", "mccabe", "pycodestyle", "pyflakes"]
+    for scenario in SCENARIOS.values():
+        assert rows_of(scenario) == (() if scenario.system_copy else ("flake8",)), scenario.name
+    cells = Selection.from_options({"targets": "debian-bookworm", "accounts": "user"}).cells()
+    assert {c.fixture for c in cells} == {"flake8"}
+    # The pip workarounds shown for demo-pkg alone are columns of a person's own rows.
+    assert "debian-bookworm/user/explicit-user/flake8/pip-latest-target" in {c.id for c in cells}
+    built = build_wheelhouse(tmp_path / "staged")
+    assert sorted(p.name for p in built) == sorted(p.name for p in real_wheelhouse.glob("*.whl"))
+    assert all(p.read_bytes() == (real_wheelhouse / p.name).read_bytes() for p in built)
+    use_wheelhouse(None)
+    assert "demo-pkg" in all_fixtures()
+
+
+@pytest.mark.parametrize(
+    ("arrange", "message"),
+    [
+        (lambda d: None, "no wheels (*.whl)"),
+        (lambda d: (d / "mine-1.0.tar.gz").write_bytes(b""), "mine-1.0.tar.gz is an sdist; cells install"),
+        (lambda d: make_wheel(d, "app", requires=["lib>=1"]), "app requires lib>=1, which has no wheel"),
+        (
+            lambda d: (make_wheel(d, "app", requires=["lib>=2"]), make_wheel(d, "lib")),
+            "app requires lib>=2, the wheel there is 1.0",
+        ),
+        (lambda d: (make_wheel(d, "app"), make_wheel(d, "app", "2.0")), "two wheels of app"),
+        (lambda d: make_wheel(d, "fast", tag="cp311-cp311-linux_x86_64"), "is not pure (-none-any)"),
+        (lambda d: (d / "bad-1.0-py3-none-any.whl").write_bytes(b"not a zip"), "not a readable wheel"),
+        (
+            lambda d: make_wheel(d, "bare", files={"bare-1.0.data/data/share/bare.txt": b""}),
+            "no importable top-level package or module",
+        ),
+    ],
+)
+def test_a_wheelhouse_the_matrix_cannot_run_is_refused_with_the_way_out(
+    tmp_path: Path, arrange: object, message: str
+) -> None:
+    assert callable(arrange)
+    arrange(tmp_path)
+    with pytest.raises(WheelhouseError, match=re.escape(message)):
+        load_wheelhouse(tmp_path)
+
+
+def test_a_requirements_file_must_name_wheels_that_are_there(tmp_path: Path) -> None:
+    make_wheel(tmp_path, "app")
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("app\nother\n")
+    with pytest.raises(WheelhouseError, match="no wheel of other in --wheelhouse"):
+        load_wheelhouse(tmp_path, requirements)
+    requirements.write_text("-r more.txt\n")
+    with pytest.raises(WheelhouseError, match=r"requirements.txt:1: options \(-r\) are not read here"):
+        load_wheelhouse(tmp_path, requirements)
+    with pytest.raises(WheelhouseError, match="cannot be read"):
+        load_wheelhouse(tmp_path, tmp_path / "missing.txt")
+
+
+def test_a_bad_wheelhouse_is_one_usage_error(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_subprocess(
+        "-p", "conformance.plugin", MATRIX, "--collect-only", "-q", "--wheelhouse", "no-such-dir",
+    )  # fmt: skip
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*--wheelhouse */no-such-dir: no such directory*"])
+    result = pytester.runpytest_subprocess(
+        "-p", "conformance.plugin", MATRIX, "--collect-only", "-q", "--requirement", "r.txt",
+    )  # fmt: skip
+    result.stderr.fnmatch_lines(["*--requirement names projects of a --wheelhouse: give both*"])
+
+
+@pytest.mark.docker
+def test_real_wheels_in_a_container_and_on_the_host(
+    pytester: pytest.Pytester, toolset: Toolset, real_wheelhouse: Path
+) -> None:
+    """The same verdicts as demo-pkg's, with a project whose dependencies land and stay on uninstall."""
+    host = describe(HOST_PYTHON).name
+    account = "root" if os.geteuid() == 0 else "user"
+    reports = pytester.path / "reports"
+    result = pytester.runpytest_subprocess(
+        "-p", "conformance.plugin", MATRIX, "--wheelhouse", str(real_wheelhouse),
+        "--host-python", HOST_PYTHON, "--targets", f"debian-bookworm,{host}", "--accounts", account,
+        "--scenarios", "explicit-user-bsp,uninstall", "--spellings", "pip-latest,uv-target,reference",
+        "--uv-version", toolset.versions["uv"], "--pip-latest-version", toolset.versions["pip-latest"],
+        "--reports-dir", str(reports),
+    )  # fmt: skip
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()[-2000:]
+    document = json.loads((reports / "matrix.json").read_text())
+    assert document["rows"]["fixtures"] == ["flake8"]
+    for target in ("debian-bookworm", host):
+        verdicts = {
+            c["id"].removeprefix(f"{target}/{account}/"): c["verdict"]
+            for c in document["cells"]
+            if c["target"] == target
+        }
+        assert verdicts == {
+            "explicit-user-bsp/flake8/pip-latest": "conforms",
+            "explicit-user-bsp/flake8/reference": "conforms",
+            "explicit-user-bsp/flake8/uv-target": "differs",  # scripts inside site-packages
+            "uninstall/flake8/pip-latest": "conforms",  # the dependencies stay
+            "uninstall/flake8/reference": "conforms",
+            "uninstall/flake8/uv-target": "differs",  # its .lock stays
+        }, target
