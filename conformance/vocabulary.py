@@ -68,6 +68,7 @@ class Outcome(StrEnum):
 
     INSTALL = "install"
     UNINSTALL = "uninstall"
+    LIST = "list"  # list the installed distributions, the set-up's user install among them
     REFUSE = "refuse"
     SATISFIED = "satisfied"  # an installed copy already satisfies the requirement: nothing to install
 

@@ -132,6 +132,7 @@ class Spelling:
     intent: Intent
     install: tuple[str, ...]
     uninstall: tuple[str, ...] | None = None  # None: this spelling has no uninstall counterpart
+    list: tuple[str, ...] | None = None  # how it lists what is installed where it installs (None: no way)
     break_system_packages_flag: str = "--break-system-packages"
     upgrade_flag: str = "--upgrade"  # pip's, uv's and the reference's alike
     env: dict[str, str] = field(default_factory=dict)  # variables the spelling sets, typed before the command
@@ -142,7 +143,8 @@ class Spelling:
     fixtures: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        unknown = (_fields(self.install) | _fields(self.uninstall or ())) - self.installer.placeholders
+        commands = (self.install, self.uninstall or (), self.list or ())
+        unknown = set().union(*map(_fields, commands)) - self.installer.placeholders
         if unknown:
             raise ValueError(
                 f"spelling {self.name}: placeholders {sorted(unknown)} are not {self.installer.name}'s"
@@ -187,6 +189,9 @@ def _pip_workarounds(name: str, installer: Installer, command: tuple[str, ...]) 
     )
 
 
+#: Where uv's plain --system is a column of user-scheme rows: it lists; installing is uv-prefix's job.
+LIST_SCENARIOS = tuple(s.name for s in SCENARIOS.values() if s.action == Action.LIST)
+
 SPELLINGS: tuple[Spelling, ...] = (
     Spelling("pip", INSTALLERS["pip"], Intent.IMPLICIT, ("{python}", "-m", "pip", "install")),
     Spelling(
@@ -195,6 +200,7 @@ SPELLINGS: tuple[Spelling, ...] = (
         Intent.USER,
         ("{python}", "-m", "pip", "install", "--user"),
         ("{python}", "-m", "pip", "uninstall", "-y"),
+        ("{python}", "-m", "pip", "list"),
     ),
     Spelling("pip", INSTALLERS["pip"], Intent.NOT_USER, ("{python}", "-m", "pip", "install", "--no-user")),
     Spelling(
@@ -206,6 +212,7 @@ SPELLINGS: tuple[Spelling, ...] = (
         Intent.USER,
         ("{python}", "{pip_latest}", "install", "--user"),
         ("{python}", "{pip_latest}", "uninstall", "-y"),
+        ("{python}", "{pip_latest}", "list"),
     ),
     Spelling(
         "pip-latest",
@@ -233,6 +240,15 @@ SPELLINGS: tuple[Spelling, ...] = (
         fixtures=(MAIN_FIXTURE,),
     ),
     Spelling(
+        "uv-system",
+        INSTALLERS["uv"],
+        Intent.USER,
+        ("{uv}", "pip", "install", "--system"),
+        list=("{uv}", "pip", "list", "--system"),
+        note="uv's view of the interpreter with no location: does it see the user site?",
+        scenarios=LIST_SCENARIOS,
+    ),
+    Spelling(
         "uv-user",
         INSTALLERS["uv"],
         Intent.USER,
@@ -246,6 +262,7 @@ SPELLINGS: tuple[Spelling, ...] = (
         ("{uv}", "pip", "install", "--prefix", "{user_base}"),
         # `uv pip uninstall --prefix` alone answers "No virtual environment found": it needs --system.
         ("{uv}", "pip", "uninstall", "--system", "--prefix", "{user_base}"),
+        ("{uv}", "pip", "list", "--system", "--prefix", "{user_base}"),
         note="The workaround from uv#2059: --prefix at the interpreter's user base. "
         "Its uninstall needs --system, which the install does not.",
     ),
@@ -255,6 +272,7 @@ SPELLINGS: tuple[Spelling, ...] = (
         Intent.USER,
         ("{uv}", "pip", "install", "--target", "{user_site}"),
         ("{uv}", "pip", "uninstall", "--system", "--target", "{user_site}"),
+        ("{uv}", "pip", "list", "--system", "--target", "{user_site}"),
         note="The workaround of --target at the interpreter's user site.",
     ),
     Spelling(
@@ -273,6 +291,7 @@ SPELLINGS: tuple[Spelling, ...] = (
         Intent.USER,
         ("{python}", "{reference}", "install", "--user"),
         ("{python}", "{reference}", "uninstall", "-y"),
+        ("{python}", "{reference}", "list"),
     ),
     Spelling(
         "reference",
@@ -292,6 +311,8 @@ def spellings_for(scenario: Scenario, fixture: str | None = None) -> tuple[Spell
     chosen = (s for s in SPELLINGS if s.applies_to(scenario, fixture))
     if scenario.action == Action.UNINSTALL:
         chosen = (s for s in chosen if s.uninstall is not None)
+    elif scenario.action == Action.LIST:
+        chosen = (s for s in chosen if s.list is not None)
     return tuple(chosen)
 
 

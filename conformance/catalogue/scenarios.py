@@ -17,6 +17,12 @@ class Intent(StrEnum):
 class Action(StrEnum):
     INSTALL = "install"
     UNINSTALL = "uninstall"  # install first (set-up: the same spelling, or installed_by), then uninstall
+    LIST = "list"  # install first (set-up: installed_by's spelling), then list the installed packages
+
+    @property
+    def after_setup_install(self) -> bool:
+        """Whether the command under test acts on what the cell's set-up installed."""
+        return self != Action.INSTALL
 
 
 class Override(StrEnum):
@@ -61,13 +67,17 @@ class Scenario:
     def __post_init__(self) -> None:
         if self.system_site_packages and not self.venv:
             raise ValueError(f"scenario {self.name}: system site-packages are a venv's")
-        if self.system_copy is not None and (self.venv or self.action == Action.UNINSTALL):
+        if self.system_copy is not None and (self.venv or self.action.after_setup_install):
             raise ValueError(f"scenario {self.name}: a system copy is set up for installs outside a venv")
-        if self.installed_by is not None and self.action != Action.UNINSTALL:
-            raise ValueError(f"scenario {self.name}: only an uninstall has another spelling install first")
-        if self.action == Action.UNINSTALL and self.override == Override.FLAG:
+        if self.installed_by is not None and not self.action.after_setup_install:
+            raise ValueError(
+                f"scenario {self.name}: only an uninstall or a list has another spelling's install"
+            )
+        if self.action == Action.LIST and self.installed_by is None:
+            raise ValueError(f"scenario {self.name}: a list lists what installed_by's spelling installed")
+        if self.action.after_setup_install and self.override == Override.FLAG:
             # Its set-up install must not depend on whether this version knows the flag.
-            raise ValueError(f"scenario {self.name}: an uninstall passes the override in the environment")
+            raise ValueError(f"scenario {self.name}: {self.action} passes the override in the environment")
 
     @property
     def break_system_packages(self) -> bool:
@@ -132,6 +142,24 @@ SCENARIOS: dict[str, Scenario] = {
             "Uninstall, with each spelling, what uv pip install --prefix <user base> installed.",
             override=Override.ENV,
             action=Action.UNINSTALL,
+            installed_by="uv-prefix",
+        ),
+        Scenario(
+            "list-pip-installed",
+            Intent.USER,
+            "List the installed packages with each spelling after pip-latest --user installed demo-pkg: "
+            "does another installer see a user install?",
+            override=Override.ENV,
+            action=Action.LIST,
+            installed_by="pip-latest",
+        ),
+        Scenario(
+            "list-uv-installed",
+            Intent.USER,
+            "List the installed packages with each spelling after uv pip install --prefix <user base> "
+            "installed demo-pkg.",
+            override=Override.ENV,
+            action=Action.LIST,
             installed_by="uv-prefix",
         ),
         # The scenarios below set the PEP 668 override in the environment, as a Dockerfile's ENV would: so

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from packaging.utils import canonicalize_name
+
 from conformance.catalogue.fixtures import Fixture
 from conformance.judge.layout import DistLayout, dist_layout
 from conformance.judge.paths import rules
@@ -206,6 +208,42 @@ def _uninstall_role(change: FileChange, installed: set[str], facts: InterpreterF
     if _is_state(change, facts):
         return FileRole.STATE
     return FileRole.STRAY if change.change == Change.ADDED else FileRole.COLLATERAL
+
+
+def lists(output: str, fixture: Fixture) -> bool:
+    """Whether a list's output has a line naming the project (in any spelling of its name) and its version,
+    as pip's columns, uv's and ``name==version`` all do."""
+    wanted = canonicalize_name(fixture.name)
+    for line in output.splitlines():
+        words = line.replace("==", " ").split()
+        if len(words) >= 2 and canonicalize_name(words[0]) == wanted and words[1] == fixture.version:
+            return True
+    return False
+
+
+def judge_list(observation: Observation, fixture: Fixture, facts: InterpreterFacts) -> Judgement:
+    """Verdict of a list after the set-up's user install: it names the package, and changes nothing."""
+    setup = observation.setup[-1] if observation.setup else None
+    if setup is not None and setup.exit_code != 0:
+        return Judgement(
+            Verdict.REFUSES, [f"the set-up install failed ({setup.error_class}); nothing to list"]
+        )
+    # Nothing was the list's to remove: whatever it deleted or changed is collateral.
+    roles = {f.path: _uninstall_role(f, set(), facts) for f in observation.files}
+    command = observation.command
+    if command.exit_code != 0:
+        return Judgement(Verdict.REFUSES, [f"refuses to list ({command.error_class})"], roles)
+    changed = sorted(p for p, r in roles.items() if r == FileRole.COLLATERAL)
+    if changed:
+        return Judgement(Verdict.DAMAGES, [f"changed files while listing: {', '.join(changed[:3])}"], roles)
+    if not lists(command.stdout, fixture):
+        return Judgement(
+            Verdict.BROKEN, [f"exit 0, but {fixture.name} {fixture.version} is not in its list"], roles
+        )
+    stray = sorted(p for p, r in roles.items() if r == FileRole.STRAY)
+    if stray:
+        return Judgement(Verdict.DIFFERS, [f"lists it, but wrote: {', '.join(stray[:3])}"], roles)
+    return Judgement(Verdict.CONFORMS, [f"lists {fixture.name} {fixture.version}"], roles)
 
 
 def judge_uninstall(

@@ -150,6 +150,12 @@ def outcome(cell: Cell) -> str:
         return f"exit {command.exit_code} · {command.error_class or 'error'}"
     if cell.expectation.outcome == Outcome.UNINSTALL:
         return "exit 0 · uninstalled"
+    if cell.expectation.outcome == Outcome.LIST:
+        return (
+            "exit 0 · lists it"
+            if cell.verdict in (Verdict.CONFORMS, Verdict.DIFFERS)
+            else "exit 0 · not listed"
+        )
     landing = cell.judgement.landing
     slots = landing.get("purelib") or landing.get("platlib") or [s for v in landing.values() for s in v]
     schemes = sorted({s.split(":", 1)[0] if ":" in s else "no scheme" for s in slots})

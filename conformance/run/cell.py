@@ -11,17 +11,17 @@ from conformance.catalogue.installers import Spelling, installing_spelling
 from conformance.catalogue.scenarios import SCENARIOS, Action
 from conformance.judge.intent import expect
 from conformance.judge.tags import installed_wheel
-from conformance.judge.verdict import judge_install, judge_uninstall
+from conformance.judge.verdict import judge_install, judge_list, judge_uninstall
 from conformance.matrix.cells import CellSpec
 from conformance.record.cell import Cell, Observation
 from conformance.run.facts import InterpreterFacts
 from conformance.run.invocation import (
+    after_invocation,
     install_invocation,
     install_system_copy,
     make_venv,
     run,
     scenario_env,
-    uninstall_invocation,
     version_of,
 )
 from conformance.run.observe import Checks, command_run, observe, probe_facts
@@ -51,12 +51,12 @@ def run_cell(spec: CellSpec, backend: Backend, toolset: Toolset, spelling: Spell
     installing = installing_spelling(scenario, spelling)
     install = install_invocation(installing, scenario, account, fixture.name, toolset, facts, platform)
     timing: dict[str, float] = {"facts": time.monotonic() - started}
-    uninstall = scenario.action == Action.UNINSTALL
+    after = scenario.action.after_setup_install
     setup, installed = venv, []
-    if uninstall:
+    if after:
         setup.append(command_run(run(backend, install, account)))
         installed = observe(backend, facts, rebase=True, account=account).files
-        action = uninstall_invocation(spelling, scenario, account, fixture.name, toolset, facts, platform)
+        action = after_invocation(spelling, scenario, account, fixture.name, toolset, facts, platform)
     else:
         action = install
     result = run(backend, action, account)
@@ -65,7 +65,7 @@ def run_cell(spec: CellSpec, backend: Backend, toolset: Toolset, spelling: Spell
         fixture,
         account,
         env,
-        () if uninstall else tuple(name for name, _ in fixture.console_scripts),
+        () if after else tuple(name for name, _ in fixture.console_scripts),
         facts.schemes[scheme]["scripts"],
     )
     observing = time.monotonic()
@@ -79,8 +79,10 @@ def run_cell(spec: CellSpec, backend: Backend, toolset: Toolset, spelling: Spell
         scripts=observed.scripts,
         installed=installed,
     )
-    if uninstall:
+    if scenario.action == Action.UNINSTALL:
         judgement = judge_uninstall(observation, fixtures, facts)
+    elif scenario.action == Action.LIST:
+        judgement = judge_list(observation, fixture, facts)
     else:
         judgement = judge_install(expectation, observation, fixtures, facts)
     return Cell(

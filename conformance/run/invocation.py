@@ -18,7 +18,7 @@ from conformance.catalogue.installers import (
     known_installers,
 )
 from conformance.catalogue.platforms import POSIX, Platform, windows_venv
-from conformance.catalogue.scenarios import Override, Scenario
+from conformance.catalogue.scenarios import Action, Override, Scenario
 from conformance.record.cell import CommandRun
 from conformance.run.facts import InterpreterFacts
 from conformance.run.observe import begin, command_run
@@ -185,7 +185,7 @@ def install_invocation(
     return Invocation(argv, env)
 
 
-def uninstall_invocation(
+def after_invocation(
     spelling: Spelling,
     scenario: Scenario,
     account: Account,
@@ -194,15 +194,21 @@ def uninstall_invocation(
     facts: InterpreterFacts,
     platform: Platform = POSIX,
 ) -> Invocation:
-    """The uninstall command of a spelling that has one."""
-    if spelling.uninstall is None:
-        raise ValueError(f"spelling {spelling.name} has no uninstall command")
+    """The command that acts on what the set-up installed: the spelling's uninstall of ``dist``, or its
+    list."""
+    arguments: tuple[str, ...] = ()
+    if scenario.action == Action.LIST:
+        template = spelling.list
+    else:
+        template, arguments = spelling.uninstall, (dist,)
+    if template is None:
+        raise ValueError(f"spelling {spelling.name} has no {scenario.action} command")
     installer = spelling.installer
     env = {**installer_env(installer, platform), **spelling.env, **scenario_env(scenario, account, platform)}
     if scenario.break_system_packages:
         env.update(installer.break_system_packages_env)
     values = _values(toolset, facts, platform)
-    return Invocation(_render((*spelling.uninstall, dist), values, platform, env), env)
+    return Invocation(_render((*template, *arguments), values, platform, env), env)
 
 
 def run(backend: Backend, invocation: Invocation, account: Account) -> ExecResult:

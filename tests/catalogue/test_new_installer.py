@@ -18,7 +18,7 @@ from conformance.matrix.cells import all_specs
 from conformance.matrix.selection import Selection
 from conformance.run.cell import installer_version
 from conformance.run.facts import InterpreterFacts
-from conformance.run.invocation import install_invocation, uninstall_invocation
+from conformance.run.invocation import after_invocation, install_invocation
 from tests.backend.offline import REQUESTED, offline_cache
 
 TOY = Installer(
@@ -86,7 +86,7 @@ def test_its_commands_render_with_its_placeholders(toolset: Toolset, host_facts:
     source = ("--no-index", "--find-links", "/opt/conformance/wheelhouse")
     assert install.argv == (*toy, "install", "--user", *source, "demo-pkg")
     assert install.env == {"TOY_NO_CONFIG": "1"}
-    uninstall = uninstall_invocation(TOY_USER, SCENARIOS["uninstall"], user, "demo-pkg", toolset, host_facts)
+    uninstall = after_invocation(TOY_USER, SCENARIOS["uninstall"], user, "demo-pkg", toolset, host_facts)
     assert uninstall.argv == (*toy, "uninstall", "-y", "demo-pkg")
 
 

@@ -33,3 +33,14 @@ def test_a_system_copy_is_set_up_for_installs_outside_a_venv() -> None:
 def test_only_an_uninstall_has_another_spelling_install_first() -> None:
     with pytest.raises(ValueError, match="only an uninstall"):
         Scenario("odd", Intent.USER, "", installed_by="pip-latest")
+
+
+def test_a_list_lists_what_another_spelling_installed() -> None:
+    with pytest.raises(ValueError, match="a list lists what installed_by's spelling installed"):
+        Scenario("odd", Intent.USER, "", override=Override.ENV, action=Action.LIST)
+    with pytest.raises(ValueError, match="list passes the override in the environment"):
+        Scenario("odd", Intent.USER, "", override=Override.FLAG, action=Action.LIST, installed_by="pip")
+    assert {s.installed_by for s in SCENARIOS.values() if s.action == Action.LIST} == {
+        "pip-latest",
+        "uv-prefix",
+    }

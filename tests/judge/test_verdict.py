@@ -10,7 +10,7 @@ import pytest
 
 from conformance.catalogue.fixtures import all_fixtures, closure
 from conformance.judge.layout import dist_layout
-from conformance.judge.verdict import judge_install, judge_uninstall
+from conformance.judge.verdict import judge_install, judge_list, judge_uninstall
 from conformance.record.cell import CommandRun, Expectation, FileChange, ImportCheck, Observation, ScriptCheck
 from conformance.run.facts import InterpreterFacts
 from conformance.run.scheme_map import map_path
@@ -294,3 +294,42 @@ def test_uninstall_removing_a_dependency_too_is_damage(facts: InterpreterFacts) 
     judgement = judge_uninstall(observation, closure("demo-app"), facts)
     assert judgement.verdict == Verdict.DAMAGES
     assert judgement.reasons[0].startswith("removed files it had not installed"), judgement.reasons
+
+
+def _listing(stdout: str, exit_code: int = 0, files: list[FileChange] | None = None) -> Observation:
+    command = CommandRun(["installer", "list"], exit_code, 0.1, stdout, "", None, None)
+    return Observation(command, files or [], setup=[_run()])
+
+
+@pytest.mark.parametrize(
+    "stdout",
+    [
+        "Package    Version\n---------- -------\ndemo-pkg   1.0\npip        25.0\n",  # pip's columns
+        "Package  Version\n-------- -------\ndemo_pkg 1.0\n",  # uv's, another spelling of the name
+        "Demo.Pkg==1.0\n",  # freeze
+    ],
+)
+def test_a_list_naming_the_package_and_its_version_conforms(facts: InterpreterFacts, stdout: str) -> None:
+    judgement = judge_list(_listing(stdout), FIXTURES[0], facts)
+    assert judgement.verdict == Verdict.CONFORMS, judgement.reasons
+
+
+def test_a_list_without_it_or_with_another_version_is_broken(facts: InterpreterFacts) -> None:
+    for stdout in ("", "Package Version\npip 25.0\n", "demo-pkg 0.9\n", "demo-pkg-extra 1.0\n"):
+        judgement = judge_list(_listing(stdout), FIXTURES[0], facts)
+        assert judgement.verdict == Verdict.BROKEN, stdout
+        assert judgement.reasons == ["exit 0, but demo-pkg 1.0 is not in its list"]
+
+
+def test_a_failing_list_refuses_and_one_that_changes_files_damages(facts: InterpreterFacts) -> None:
+    assert judge_list(_listing("", exit_code=2), FIXTURES[0], facts).verdict == Verdict.REFUSES
+    changed = _added(["/etc/hostname"], facts, Change.DELETED)
+    judgement = judge_list(_listing("demo-pkg 1.0", files=changed), FIXTURES[0], facts)
+    assert judgement.verdict == Verdict.DAMAGES
+    written = _added([posixpath.join(facts.user_base, ".lock")], facts)
+    assert judge_list(_listing("demo-pkg 1.0", files=written), FIXTURES[0], facts).verdict == Verdict.DIFFERS
+
+
+def test_a_list_after_a_failed_setup_refuses(facts: InterpreterFacts) -> None:
+    observation = Observation(_run(), [], setup=[_run(2, "permission-denied")])
+    assert judge_list(observation, FIXTURES[0], facts).verdict == Verdict.REFUSES

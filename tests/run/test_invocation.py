@@ -14,10 +14,10 @@ from conformance.catalogue.platforms import POSIX, platform_of
 from conformance.catalogue.scenarios import SCENARIOS, Intent
 from conformance.run.facts import InterpreterFacts
 from conformance.run.invocation import (
+    after_invocation,
     install_invocation,
     scenario_env,
     system_copy_setup,
-    uninstall_invocation,
     venv_setup,
     version_of,
 )
@@ -53,6 +53,7 @@ RENDERED: dict[tuple[str, Intent], tuple[str, str | None]] = {
         f"{_PIP_LATEST} uninstall -y demo-pkg",
     ),
     ("uv-system", Intent.IMPLICIT): (f"{_UV} install --system {_SOURCE}", None),
+    ("uv-system", Intent.USER): (f"{_UV} install --system {_SOURCE}", None),  # lists, never installs
     ("uv-user", Intent.USER): (f"{_UV} install --user {_SOURCE}", None),
     ("uv-prefix", Intent.USER): (
         f"{_UV} install --prefix {USER_BASE} {_SOURCE}",
@@ -115,7 +116,7 @@ def test_bsp_scenarios_pass_the_flag(host_facts: InterpreterFacts) -> None:
 def test_uninstall_setup_uses_the_environment_override(host_facts: InterpreterFacts) -> None:
     scenario = SCENARIOS["uninstall"]
     setup = install_invocation(_spelling("pip"), scenario, ACCOUNTS["user"], "demo-pkg", TOOLS, host_facts)
-    action = uninstall_invocation(_spelling("pip"), scenario, ACCOUNTS["user"], "demo-pkg", TOOLS, host_facts)
+    action = after_invocation(_spelling("pip"), scenario, ACCOUNTS["user"], "demo-pkg", TOOLS, host_facts)
     assert "--break-system-packages" not in setup.argv
     assert setup.env["PIP_BREAK_SYSTEM_PACKAGES"] == action.env["PIP_BREAK_SYSTEM_PACKAGES"] == "1"
     assert action.argv == ("python3", "-m", "pip", "uninstall", "-y", "demo-pkg")
@@ -158,7 +159,7 @@ def test_every_spelling_renders_as_it_always_has(
         install = _joined(install_invocation(spelling, scenario, user, "demo-pkg", TOOLS, facts).argv)
         uninstall = None
         if spelling.uninstall is not None:
-            uninstall = _joined(uninstall_invocation(spelling, removal, user, "demo-pkg", TOOLS, facts).argv)
+            uninstall = _joined(after_invocation(spelling, removal, user, "demo-pkg", TOOLS, facts).argv)
         rendered[spelling.name, spelling.intent] = (install, uninstall)
     assert rendered == RENDERED
 
@@ -283,3 +284,16 @@ def test_pip_reads_no_configuration_file_on_any_platform(host_facts: Interpreter
         assert invocation.env["PIP_CONFIG_FILE"] == devnull
         setup = system_copy_setup(SCENARIOS["system-copy-older"], TOOLS, platform)
         assert setup is not None and setup.env["PIP_CONFIG_FILE"] == devnull
+
+
+def test_a_list_runs_the_spellings_list_command_after_the_installing_spellings_install(
+    host_facts: InterpreterFacts,
+) -> None:
+    scenario = SCENARIOS["list-uv-installed"]
+    user = ACCOUNTS["user"]
+    setup = install_invocation(_spelling("uv-prefix"), scenario, user, "demo-pkg", TOOLS, host_facts)
+    action = after_invocation(_spelling("pip"), scenario, user, "demo-pkg", TOOLS, host_facts)
+    assert setup.argv[1:4] == ("pip", "install", "--prefix")
+    assert action.argv == ("python3", "-m", "pip", "list")
+    uv = after_invocation(_spelling("uv-system"), scenario, user, "demo-pkg", TOOLS, host_facts)
+    assert uv.argv[1:] == ("pip", "list", "--system")
