@@ -76,11 +76,13 @@ def source_tarball(recipe: CPythonSource, context: BuildContext) -> Path:
             return found[-1]
         image = context.image_of(TARGETS[recipe.source_target])
         with tempfile.TemporaryDirectory(dir=directory.parent) as scratch:
-            # The source target's own archive, as its apt is configured, with deb-src lines added.
+            # The source target's own archive, as its apt is configured, with deb-src lines added. Only the
+            # upstream tarball (checked against the Sources index): a pool can lack the newest .dsc and
+            # .debian.tar its index names, which fails a whole `apt-get source` (exit 100).
             script = (
                 "sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > /etc/apt/sources.list.d/src.list"
                 " && apt-get update -qq && cd /out"
-                f" && apt-get source --download-only -qq python{recipe.version}"
+                f" && apt-get source --download-only --tar-only -qq python{recipe.version}"
             )
             with build_step(
                 context.client,

@@ -21,9 +21,9 @@ sed -n 's/^deb /deb-src /p' /etc/apt/sources.list > /etc/apt/sources.list.d/sour
 apt-get update -qq
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $PACKAGES >/dev/null
 cd /src
-ls python${PY}_*.orig.tar.xz >/dev/null 2>&1 || apt-get source --download-only -qq python$PY
-# zlib's .dsc can be missing from a pool that has its .orig: the tarball is all this needs.
-ls zlib_*.orig.tar.* >/dev/null 2>&1 || apt-get source --download-only -qq zlib || ls zlib_*.orig.tar.*
+# Only the upstream tarballs, all this needs: a pool can lack the .dsc and .debian.tar its index names.
+ls python${PY}_*.orig.tar.xz >/dev/null 2>&1 || apt-get source --download-only --tar-only -qq python$PY
+ls zlib_*.orig.tar.* >/dev/null 2>&1 || apt-get source --download-only --tar-only -qq zlib
 sysroot=/build/sysroot
 mkdir -p /build/cpython /build/zlib $sysroot/include
 # The kernel's uapi headers without glibc's: musl-gcc searches only musl's include directory.
