@@ -68,7 +68,7 @@ class Outcome(StrEnum):
 
     INSTALL = "install"
     UNINSTALL = "uninstall"
-    LIST = "list"  # list the installed distributions, the set-up's user install among them
+    FIND = "find"  # a list, show or freeze names the set-up's user install among the installed distributions
     REFUSE = "refuse"
     SATISFIED = "satisfied"  # an installed copy already satisfies the requirement: nothing to install
 

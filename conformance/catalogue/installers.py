@@ -132,7 +132,11 @@ class Spelling:
     intent: Intent
     install: tuple[str, ...]
     uninstall: tuple[str, ...] | None = None  # None: this spelling has no uninstall counterpart
-    list: tuple[str, ...] | None = None  # how it lists what is installed where it installs (None: no way)
+    # How it lists, shows (followed by the name) and freezes what is installed where it installs (None:
+    # no way).
+    list: tuple[str, ...] | None = None
+    show: tuple[str, ...] | None = None
+    freeze: tuple[str, ...] | None = None
     break_system_packages_flag: str = "--break-system-packages"
     upgrade_flag: str = "--upgrade"  # pip's, uv's and the reference's alike
     env: dict[str, str] = field(default_factory=dict)  # variables the spelling sets, typed before the command
@@ -143,7 +147,7 @@ class Spelling:
     fixtures: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        commands = (self.install, self.uninstall or (), self.list or ())
+        commands = (self.install, *(self.after(a) or () for a in Action if a.after_setup_install))
         unknown = set().union(*map(_fields, commands)) - self.installer.placeholders
         if unknown:
             raise ValueError(
@@ -152,6 +156,16 @@ class Spelling:
         wrong = [s for s in self.scenarios if s not in SCENARIOS or SCENARIOS[s].intent != self.intent]
         if wrong:
             raise ValueError(f"spelling {self.name}: {wrong} are not scenarios of the intent {self.intent}")
+
+    def after(self, action: Action) -> tuple[str, ...] | None:
+        """The command of an action on what the set-up installed (None: this spelling has none)."""
+        commands = {
+            Action.UNINSTALL: self.uninstall,
+            Action.LIST: self.list,
+            Action.SHOW: self.show,
+            Action.FREEZE: self.freeze,
+        }
+        return commands.get(action)
 
     def applies_to(self, scenario: Scenario, fixture: str | None = None) -> bool:
         """Whether this spelling is a column of ``scenario``'s rows (of ``fixture``'s row, when given); a
@@ -189,8 +203,8 @@ def _pip_workarounds(name: str, installer: Installer, command: tuple[str, ...]) 
     )
 
 
-#: Where uv's plain --system is a column of user-scheme rows: it lists; installing is uv-prefix's job.
-LIST_SCENARIOS = tuple(s.name for s in SCENARIOS.values() if s.action == Action.LIST)
+#: Where uv's plain --system is a column of user-scheme rows: it queries; installing is uv-prefix's job.
+QUERY_SCENARIOS = tuple(s.name for s in SCENARIOS.values() if s.action.is_query)
 
 SPELLINGS: tuple[Spelling, ...] = (
     Spelling("pip", INSTALLERS["pip"], Intent.IMPLICIT, ("{python}", "-m", "pip", "install")),
@@ -200,7 +214,9 @@ SPELLINGS: tuple[Spelling, ...] = (
         Intent.USER,
         ("{python}", "-m", "pip", "install", "--user"),
         ("{python}", "-m", "pip", "uninstall", "-y"),
-        ("{python}", "-m", "pip", "list"),
+        list=("{python}", "-m", "pip", "list"),
+        show=("{python}", "-m", "pip", "show"),
+        freeze=("{python}", "-m", "pip", "freeze"),
     ),
     Spelling("pip", INSTALLERS["pip"], Intent.NOT_USER, ("{python}", "-m", "pip", "install", "--no-user")),
     Spelling(
@@ -212,7 +228,9 @@ SPELLINGS: tuple[Spelling, ...] = (
         Intent.USER,
         ("{python}", "{pip_latest}", "install", "--user"),
         ("{python}", "{pip_latest}", "uninstall", "-y"),
-        ("{python}", "{pip_latest}", "list"),
+        list=("{python}", "{pip_latest}", "list"),
+        show=("{python}", "{pip_latest}", "show"),
+        freeze=("{python}", "{pip_latest}", "freeze"),
     ),
     Spelling(
         "pip-latest",
@@ -245,8 +263,10 @@ SPELLINGS: tuple[Spelling, ...] = (
         Intent.USER,
         ("{uv}", "pip", "install", "--system"),
         list=("{uv}", "pip", "list", "--system"),
+        show=("{uv}", "pip", "show", "--system"),
+        freeze=("{uv}", "pip", "freeze", "--system"),
         note="uv's view of the interpreter with no location: does it see the user site?",
-        scenarios=LIST_SCENARIOS,
+        scenarios=QUERY_SCENARIOS,
     ),
     Spelling(
         "uv-user",
@@ -262,7 +282,9 @@ SPELLINGS: tuple[Spelling, ...] = (
         ("{uv}", "pip", "install", "--prefix", "{user_base}"),
         # `uv pip uninstall --prefix` alone answers "No virtual environment found": it needs --system.
         ("{uv}", "pip", "uninstall", "--system", "--prefix", "{user_base}"),
-        ("{uv}", "pip", "list", "--system", "--prefix", "{user_base}"),
+        list=("{uv}", "pip", "list", "--system", "--prefix", "{user_base}"),
+        show=("{uv}", "pip", "show", "--system", "--prefix", "{user_base}"),
+        freeze=("{uv}", "pip", "freeze", "--system", "--prefix", "{user_base}"),
         note="The workaround from uv#2059: --prefix at the interpreter's user base. "
         "Its uninstall needs --system, which the install does not.",
     ),
@@ -272,7 +294,9 @@ SPELLINGS: tuple[Spelling, ...] = (
         Intent.USER,
         ("{uv}", "pip", "install", "--target", "{user_site}"),
         ("{uv}", "pip", "uninstall", "--system", "--target", "{user_site}"),
-        ("{uv}", "pip", "list", "--system", "--target", "{user_site}"),
+        list=("{uv}", "pip", "list", "--system", "--target", "{user_site}"),
+        show=("{uv}", "pip", "show", "--system", "--target", "{user_site}"),
+        freeze=("{uv}", "pip", "freeze", "--system", "--target", "{user_site}"),
         note="The workaround of --target at the interpreter's user site.",
     ),
     Spelling(
@@ -291,7 +315,9 @@ SPELLINGS: tuple[Spelling, ...] = (
         Intent.USER,
         ("{python}", "{reference}", "install", "--user"),
         ("{python}", "{reference}", "uninstall", "-y"),
-        ("{python}", "{reference}", "list"),
+        list=("{python}", "{reference}", "list"),
+        show=("{python}", "{reference}", "show"),
+        freeze=("{python}", "{reference}", "freeze"),
     ),
     Spelling(
         "reference",
@@ -309,10 +335,8 @@ def spellings_for(scenario: Scenario, fixture: str | None = None) -> tuple[Spell
     """The spellings that carry out ``scenario``'s intent (for ``fixture``, when given), and can uninstall,
     for uninstall scenarios."""
     chosen = (s for s in SPELLINGS if s.applies_to(scenario, fixture))
-    if scenario.action == Action.UNINSTALL:
-        chosen = (s for s in chosen if s.uninstall is not None)
-    elif scenario.action == Action.LIST:
-        chosen = (s for s in chosen if s.list is not None)
+    if scenario.action.after_setup_install:
+        chosen = (s for s in chosen if s.after(scenario.action) is not None)
     return tuple(chosen)
 
 

@@ -17,12 +17,20 @@ class Intent(StrEnum):
 class Action(StrEnum):
     INSTALL = "install"
     UNINSTALL = "uninstall"  # install first (set-up: the same spelling, or installed_by), then uninstall
-    LIST = "list"  # install first (set-up: installed_by's spelling), then list the installed packages
+    # The queries: install first (set-up: installed_by's spelling), then ask what is installed.
+    LIST = "list"
+    SHOW = "show"  # the package's own record, by name
+    FREEZE = "freeze"  # the installed packages as requirements
 
     @property
     def after_setup_install(self) -> bool:
         """Whether the command under test acts on what the cell's set-up installed."""
         return self != Action.INSTALL
+
+    @property
+    def is_query(self) -> bool:
+        """Whether the command under test only reads what is installed."""
+        return self in (Action.LIST, Action.SHOW, Action.FREEZE)
 
 
 class Override(StrEnum):
@@ -71,10 +79,12 @@ class Scenario:
             raise ValueError(f"scenario {self.name}: a system copy is set up for installs outside a venv")
         if self.installed_by is not None and not self.action.after_setup_install:
             raise ValueError(
-                f"scenario {self.name}: only an uninstall or a list has another spelling's install"
+                f"scenario {self.name}: only an uninstall or a query has another spelling's install"
             )
-        if self.action == Action.LIST and self.installed_by is None:
-            raise ValueError(f"scenario {self.name}: a list lists what installed_by's spelling installed")
+        if self.action.is_query and self.installed_by is None:
+            raise ValueError(
+                f"scenario {self.name}: a {self.action} reads what installed_by's spelling installed"
+            )
         if self.action.after_setup_install and self.override == Override.FLAG:
             # Its set-up install must not depend on whether this version knows the flag.
             raise ValueError(f"scenario {self.name}: {self.action} passes the override in the environment")
@@ -161,6 +171,24 @@ SCENARIOS: dict[str, Scenario] = {
             override=Override.ENV,
             action=Action.LIST,
             installed_by="uv-prefix",
+        ),
+        Scenario(
+            "show-pip-installed",
+            Intent.USER,
+            "Show demo-pkg with each spelling after pip-latest --user installed it: does another "
+            "installer's show find a user install?",
+            override=Override.ENV,
+            action=Action.SHOW,
+            installed_by="pip-latest",
+        ),
+        Scenario(
+            "freeze-pip-installed",
+            Intent.USER,
+            "Freeze the installed packages with each spelling after pip-latest --user installed demo-pkg: "
+            "does a requirements file made there name it?",
+            override=Override.ENV,
+            action=Action.FREEZE,
+            installed_by="pip-latest",
         ),
         # The scenarios below set the PEP 668 override in the environment, as a Dockerfile's ENV would: so
         # that on marked targets they show their own rule, not the marker's refusal again (explicit-user

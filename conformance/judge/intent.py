@@ -112,11 +112,11 @@ def _scheme(scenario: Scenario, facts: InterpreterFacts) -> Expectation:
         return Expectation(
             Outcome.UNINSTALL, "remove every file the user install added", scheme=facts.preferred_user
         )
-    if scenario.action == Action.LIST:
-        # pip's list covers every sys.path entry the interpreter has, the user site included
-        # (pip/_internal/metadata: get_environment(None) is the running interpreter's sys.path).
+    if scenario.action.is_query:
+        # pip's list, show and freeze cover every sys.path entry the interpreter has, the user site
+        # included (pip/_internal/metadata: get_default_environment() is the running interpreter's sys.path).
         return Expectation(
-            Outcome.LIST, "list the user install beside the others", scheme=facts.preferred_user
+            Outcome.FIND, f"{scenario.action} names the user install", scheme=facts.preferred_user
         )
     user = use_user_site(scenario)
     # InstallCommand.run: the PEP 668 check (check_externally_managed, a no-op in a venv) comes before

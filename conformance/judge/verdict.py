@@ -5,6 +5,7 @@ from __future__ import annotations
 from packaging.utils import canonicalize_name
 
 from conformance.catalogue.fixtures import Fixture
+from conformance.catalogue.scenarios import Action
 from conformance.judge.layout import DistLayout, dist_layout
 from conformance.judge.paths import rules
 from conformance.record.cell import Expectation, FileChange, ImportCheck, Judgement, Observation
@@ -221,29 +222,49 @@ def lists(output: str, fixture: Fixture) -> bool:
     return False
 
 
-def judge_list(observation: Observation, fixture: Fixture, facts: InterpreterFacts) -> Judgement:
-    """Verdict of a list after the set-up's user install: it names the package, and changes nothing."""
+def shows(output: str, fixture: Fixture) -> bool:
+    """Whether a show's output has a record whose ``Name:`` is the project and whose ``Version:`` is its
+    version, as pip's and uv's both print them."""
+    records = ("\n" + output).split("\n---\n")
+    for record in records:
+        fields = dict(line.split(": ", 1) for line in record.splitlines() if ": " in line)
+        name, version = fields.get("Name", ""), fields.get("Version", "")
+        if canonicalize_name(name) == canonicalize_name(fixture.name) and version.strip() == fixture.version:
+            return True
+    return False
+
+
+def judge_query(
+    observation: Observation, action: Action, fixture: Fixture, facts: InterpreterFacts
+) -> Judgement:
+    """Verdict of a list, show or freeze after the set-up's user install: it names the package at its
+    version, and changes nothing."""
     setup = observation.setup[-1] if observation.setup else None
     if setup is not None and setup.exit_code != 0:
         return Judgement(
-            Verdict.REFUSES, [f"the set-up install failed ({setup.error_class}); nothing to list"]
+            Verdict.REFUSES, [f"the set-up install failed ({setup.error_class}); nothing to {action}"]
         )
-    # Nothing was the list's to remove: whatever it deleted or changed is collateral.
+    # Nothing was the query's to write or remove: whatever it deleted or changed is collateral.
     roles = {f.path: _uninstall_role(f, set(), facts) for f in observation.files}
     command = observation.command
-    if command.exit_code != 0:
-        return Judgement(Verdict.REFUSES, [f"refuses to list ({command.error_class})"], roles)
     changed = sorted(p for p, r in roles.items() if r == FileRole.COLLATERAL)
     if changed:
-        return Judgement(Verdict.DAMAGES, [f"changed files while listing: {', '.join(changed[:3])}"], roles)
-    if not lists(command.stdout, fixture):
+        return Judgement(Verdict.DAMAGES, [f"changed files in a {action}: {', '.join(changed[:3])}"], roles)
+    if command.exit_code != 0:
         return Judgement(
-            Verdict.BROKEN, [f"exit 0, but {fixture.name} {fixture.version} is not in its list"], roles
+            Verdict.REFUSES, [f"{action} exits {command.exit_code} ({command.error_class})"], roles
+        )
+    named = shows(command.stdout, fixture) if action == Action.SHOW else lists(command.stdout, fixture)
+    if not named:
+        return Judgement(
+            Verdict.BROKEN,
+            [f"exit 0, but its {action} does not name {fixture.name} {fixture.version}"],
+            roles,
         )
     stray = sorted(p for p, r in roles.items() if r == FileRole.STRAY)
     if stray:
-        return Judgement(Verdict.DIFFERS, [f"lists it, but wrote: {', '.join(stray[:3])}"], roles)
-    return Judgement(Verdict.CONFORMS, [f"lists {fixture.name} {fixture.version}"], roles)
+        return Judgement(Verdict.DIFFERS, [f"names it, but wrote: {', '.join(stray[:3])}"], roles)
+    return Judgement(Verdict.CONFORMS, [f"{action} names {fixture.name} {fixture.version}"], roles)
 
 
 def judge_uninstall(

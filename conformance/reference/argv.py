@@ -225,6 +225,31 @@ COMMANDS = {
         (Option(("--user",), "user", "true", "only distributions in the user site"), *_GENERAL),
         {**_GENERAL_DEFAULTS, "user": None},
     ),
+    "freeze": Command(
+        "freeze",
+        "print installed distributions as requirements",
+        "names",
+        "",
+        (
+            Option(("--user",), "user", "true", "only distributions in the user site"),
+            Option(
+                ("--all",),
+                "freeze_all",
+                "true",
+                "do not skip pip (nor setuptools, distribute and wheel before Python 3.12)",
+            ),
+            *_GENERAL,
+        ),
+        {**_GENERAL_DEFAULTS, "user": None, "freeze_all": None},
+    ),
+    "show": Command(
+        "show",
+        "show information about installed distributions (-v: more fields)",
+        "names",
+        "NAME",
+        _GENERAL,
+        dict(_GENERAL_DEFAULTS),
+    ),
 }
 
 

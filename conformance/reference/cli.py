@@ -46,7 +46,15 @@ def main(
         raise _usage_error(exc, err) from None
     verbosity = args["verbose"] - args["quiet"]
     # Only now: --version, --help and usage errors have exited without loading what commands need.
-    from .commands import InstallOptions, ask_proceed, run_install, run_list, run_uninstall
+    from .commands import (
+        InstallOptions,
+        ask_proceed,
+        run_freeze,
+        run_install,
+        run_list,
+        run_show,
+        run_uninstall,
+    )
     from .environment import gather
 
     try:
@@ -79,6 +87,24 @@ def main(
                 err=err,
                 ask=ask_proceed,
                 verbosity=verbosity,
+            )
+        if command.name == "freeze":
+            return run_freeze(
+                user_only=bool(args["user"]),
+                freeze_all=bool(args["freeze_all"]),
+                env=env,
+                out=out,
+                err=err,
+                verbosity=verbosity,
+            )
+        if command.name == "show":
+            return run_show(
+                tuple(args["names"]),
+                env=env,
+                out=out,
+                err=err,
+                verbosity=verbosity,
+                verbose=bool(args["verbose"]),
             )
         return run_list(user_only=bool(args["user"]), env=env, out=out, verbosity=verbosity)
     except ReferenceFailure as exc:

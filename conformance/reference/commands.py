@@ -1,4 +1,4 @@
-"""The install, uninstall and list commands, in pip's order of checks and with pip's messages."""
+"""The install, uninstall, list, freeze and show commands, in pip's order of checks and with its messages."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from .uninstall import Stash
 
 # Each command imports what only it needs, and only once it needs it: installer, packaging and the
-# resolver make up most of the start-up time, and refusals, list and uninstall use little or none of them.
+# resolver make up most of the start-up time, and refusals, list, freeze, show and uninstall use little or
+# none of them.
 
 
 @dataclass
@@ -228,6 +229,47 @@ def run_list(*, user_only: bool, env: Environment, out: TextIO, verbosity: int =
     for line in format_columns(distributions(env, user_only=user_only)):
         output.info(line)
     return 0
+
+
+def run_freeze(
+    *, user_only: bool, freeze_all: bool, env: Environment, out: TextIO, err: TextIO, verbosity: int = 0
+) -> int:
+    from .listing import freeze
+
+    output = Output(out, err, level_for(verbosity))
+    frozen = freeze(env, user_only=user_only, freeze_all=freeze_all)
+    for warning in frozen.warnings:
+        output.warning(warning)
+    # pip writes the requirements to stdout itself, not through its logging: -q does not hide them.
+    for line in frozen.lines:
+        print(line, file=out)
+    return 0
+
+
+def run_show(
+    names: tuple[str, ...],
+    *,
+    env: Environment,
+    out: TextIO,
+    err: TextIO,
+    verbosity: int = 0,
+    verbose: bool = False,
+) -> int:
+    """pip's ``show``: status 1 when it printed nothing; ``verbose`` is any -v, whatever -q says."""
+    output = Output(out, err, level_for(verbosity))
+    if not names:
+        # pip logs this at WARNING, so its "ERROR: " follows the "WARNING: " prefix.
+        output.warning("ERROR: Please provide a package name or names.")
+        return 1
+    from .showing import format_blocks, search
+
+    found = search(env, names)
+    if found.missing:
+        output.warning(f"Package(s) not found: {', '.join(found.missing)}")
+    # pip writes the blocks at INFO: -q hides them.
+    for line in format_blocks(found.shown, verbose=verbose):
+        output.info(line)
+    return 0 if found.shown else 1
 
 
 def ask_proceed(paths: list[str]) -> bool:

@@ -6,12 +6,13 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from . import scheme
 from .names import canonical_name
 
 if TYPE_CHECKING:
+    from email.message import Message
     from importlib.metadata import PathDistribution
 
     from packaging.utils import NormalizedName
@@ -37,6 +38,11 @@ class InstalledDist:
         from pathlib import Path
 
         return PathDistribution(Path(self.info_dir))
+
+    @cached_property
+    def metadata(self) -> Message:
+        """METADATA (or PKG-INFO), parsed once: importlib.metadata's is an email Message, as pip relies on."""
+        return cast("Message", self._dist.metadata)
 
     @cached_property
     def name(self) -> str:

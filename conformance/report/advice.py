@@ -114,7 +114,7 @@ def advise(table: TargetTable) -> list[Advice]:
     for (account, _, row_fixture), cells in table.rows.items():
         by_account.setdefault(account, {})
         for spelling, cell in cells.items():
-            if row_fixture != fixture or cell.expectation.outcome in (Outcome.UNINSTALL, Outcome.LIST):
+            if row_fixture != fixture or cell.expectation.outcome in (Outcome.UNINSTALL, Outcome.FIND):
                 continue
             # Advice is for a target as it comes: not a venv, not one where set-up installed something first.
             if cell.facts.get("in_venv") or cell.observation.setup:

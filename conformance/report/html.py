@@ -150,11 +150,11 @@ def outcome(cell: Cell) -> str:
         return f"exit {command.exit_code} · {command.error_class or 'error'}"
     if cell.expectation.outcome == Outcome.UNINSTALL:
         return "exit 0 · uninstalled"
-    if cell.expectation.outcome == Outcome.LIST:
+    if cell.expectation.outcome == Outcome.FIND:
         return (
-            "exit 0 · lists it"
+            "exit 0 · names it"
             if cell.verdict in (Verdict.CONFORMS, Verdict.DIFFERS)
-            else "exit 0 · not listed"
+            else "exit 0 · not named"
         )
     landing = cell.judgement.landing
     slots = landing.get("purelib") or landing.get("platlib") or [s for v in landing.values() for s in v]

@@ -11,7 +11,7 @@ from conformance.catalogue.installers import Spelling, installing_spelling
 from conformance.catalogue.scenarios import SCENARIOS, Action
 from conformance.judge.intent import expect
 from conformance.judge.tags import installed_wheel
-from conformance.judge.verdict import judge_install, judge_list, judge_uninstall
+from conformance.judge.verdict import judge_install, judge_query, judge_uninstall
 from conformance.matrix.cells import CellSpec
 from conformance.record.cell import Cell, Observation
 from conformance.run.facts import InterpreterFacts
@@ -81,8 +81,8 @@ def run_cell(spec: CellSpec, backend: Backend, toolset: Toolset, spelling: Spell
     )
     if scenario.action == Action.UNINSTALL:
         judgement = judge_uninstall(observation, fixtures, facts)
-    elif scenario.action == Action.LIST:
-        judgement = judge_list(observation, fixture, facts)
+    elif scenario.action.is_query:
+        judgement = judge_query(observation, scenario.action, fixture, facts)
     else:
         judgement = judge_install(expectation, observation, fixtures, facts)
     return Cell(

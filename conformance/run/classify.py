@@ -23,6 +23,8 @@ ERROR_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"permission denied|os error 13|errno 13|not writeable|not writable"
             r"|access (is )?denied|os error 5\b",
         ),
+        # pip show: "Package(s) not found: X"; uv pip show: "Package(s) not found for: X".
+        ("not-installed", r"package\(s\) not found"),
         ("not-found", r"no matching distribution|could not find a version|not found in|no solution found"),
         ("invalid-wheel", r"invalid wheel|bad zip|not a zip file|record.*(mismatch|hash)|corrupt"),
     )

@@ -194,13 +194,10 @@ def after_invocation(
     facts: InterpreterFacts,
     platform: Platform = POSIX,
 ) -> Invocation:
-    """The command that acts on what the set-up installed: the spelling's uninstall of ``dist``, or its
-    list."""
-    arguments: tuple[str, ...] = ()
-    if scenario.action == Action.LIST:
-        template = spelling.list
-    else:
-        template, arguments = spelling.uninstall, (dist,)
+    """The command that acts on what the set-up installed: the spelling's uninstall or show of ``dist``, or
+    its list or freeze."""
+    template = spelling.after(scenario.action)
+    arguments = (dist,) if scenario.action in (Action.UNINSTALL, Action.SHOW) else ()
     if template is None:
         raise ValueError(f"spelling {spelling.name} has no {scenario.action} command")
     installer = spelling.installer

@@ -35,12 +35,16 @@ def test_only_an_uninstall_has_another_spelling_install_first() -> None:
         Scenario("odd", Intent.USER, "", installed_by="pip-latest")
 
 
-def test_a_list_lists_what_another_spelling_installed() -> None:
-    with pytest.raises(ValueError, match="a list lists what installed_by's spelling installed"):
-        Scenario("odd", Intent.USER, "", override=Override.ENV, action=Action.LIST)
-    with pytest.raises(ValueError, match="list passes the override in the environment"):
-        Scenario("odd", Intent.USER, "", override=Override.FLAG, action=Action.LIST, installed_by="pip")
-    assert {s.installed_by for s in SCENARIOS.values() if s.action == Action.LIST} == {
-        "pip-latest",
-        "uv-prefix",
-    }
+@pytest.mark.parametrize("action", [Action.LIST, Action.SHOW, Action.FREEZE])
+def test_a_query_reads_what_another_spelling_installed(action: Action) -> None:
+    assert action.is_query and action.after_setup_install
+    with pytest.raises(ValueError, match=f"a {action} reads what installed_by's spelling installed"):
+        Scenario("odd", Intent.USER, "", override=Override.ENV, action=action)
+    with pytest.raises(ValueError, match=f"{action} passes the override in the environment"):
+        Scenario("odd", Intent.USER, "", override=Override.FLAG, action=action, installed_by="pip")
+    assert {s.installed_by for s in SCENARIOS.values() if s.action == action} <= {"pip-latest", "uv-prefix"}
+    assert any(s.action == action for s in SCENARIOS.values())
+
+
+def test_installs_and_uninstalls_are_not_queries() -> None:
+    assert not Action.INSTALL.is_query and not Action.UNINSTALL.is_query

@@ -9,9 +9,18 @@ from dataclasses import replace
 import pytest
 
 from conformance.catalogue.fixtures import all_fixtures, closure
+from conformance.catalogue.scenarios import Action
 from conformance.judge.layout import dist_layout
-from conformance.judge.verdict import judge_install, judge_list, judge_uninstall
-from conformance.record.cell import CommandRun, Expectation, FileChange, ImportCheck, Observation, ScriptCheck
+from conformance.judge.verdict import judge_install, judge_query, judge_uninstall
+from conformance.record.cell import (
+    CommandRun,
+    Expectation,
+    FileChange,
+    ImportCheck,
+    Judgement,
+    Observation,
+    ScriptCheck,
+)
 from conformance.run.facts import InterpreterFacts
 from conformance.run.scheme_map import map_path
 from conformance.vocabulary import Change, FileRole, Outcome, Verdict
@@ -296,40 +305,58 @@ def test_uninstall_removing_a_dependency_too_is_damage(facts: InterpreterFacts) 
     assert judgement.reasons[0].startswith("removed files it had not installed"), judgement.reasons
 
 
-def _listing(stdout: str, exit_code: int = 0, files: list[FileChange] | None = None) -> Observation:
+def _querying(stdout: str, exit_code: int = 0, files: list[FileChange] | None = None) -> Observation:
     command = CommandRun(["installer", "list"], exit_code, 0.1, stdout, "", None, None)
     return Observation(command, files or [], setup=[_run()])
 
 
+def judge_list(observation: Observation, facts: InterpreterFacts) -> Judgement:
+    return judge_query(observation, Action.LIST, FIXTURES[0], facts)
+
+
 @pytest.mark.parametrize(
-    "stdout",
+    ("action", "stdout"),
     [
-        "Package    Version\n---------- -------\ndemo-pkg   1.0\npip        25.0\n",  # pip's columns
-        "Package  Version\n-------- -------\ndemo_pkg 1.0\n",  # uv's, another spelling of the name
-        "Demo.Pkg==1.0\n",  # freeze
+        (Action.LIST, "Package    Version\n---------- -------\ndemo-pkg   1.0\npip        25.0\n"),  # pip's
+        (Action.LIST, "Package  Version\n-------- -------\ndemo_pkg 1.0\n"),  # uv's, another spelling
+        (Action.FREEZE, "Demo.Pkg==1.0\n"),
+        (Action.SHOW, "Name: demo-pkg\nVersion: 1.0\nSummary: A demo\nLocation: /root/.local\n"),
+        (Action.SHOW, "Name: other\nVersion: 1.0\n---\nName: Demo_Pkg\nVersion: 1.0\nRequires:\n"),
     ],
 )
-def test_a_list_naming_the_package_and_its_version_conforms(facts: InterpreterFacts, stdout: str) -> None:
-    judgement = judge_list(_listing(stdout), FIXTURES[0], facts)
+def test_a_query_naming_the_package_and_its_version_conforms(
+    facts: InterpreterFacts, action: Action, stdout: str
+) -> None:
+    judgement = judge_query(_querying(stdout), action, FIXTURES[0], facts)
     assert judgement.verdict == Verdict.CONFORMS, judgement.reasons
+    assert judgement.reasons == [f"{action} names demo-pkg 1.0"]
 
 
 def test_a_list_without_it_or_with_another_version_is_broken(facts: InterpreterFacts) -> None:
     for stdout in ("", "Package Version\npip 25.0\n", "demo-pkg 0.9\n", "demo-pkg-extra 1.0\n"):
-        judgement = judge_list(_listing(stdout), FIXTURES[0], facts)
+        judgement = judge_list(_querying(stdout), facts)
         assert judgement.verdict == Verdict.BROKEN, stdout
-        assert judgement.reasons == ["exit 0, but demo-pkg 1.0 is not in its list"]
+        assert judgement.reasons == ["exit 0, but its list does not name demo-pkg 1.0"]
 
 
-def test_a_failing_list_refuses_and_one_that_changes_files_damages(facts: InterpreterFacts) -> None:
-    assert judge_list(_listing("", exit_code=2), FIXTURES[0], facts).verdict == Verdict.REFUSES
+def test_a_show_of_another_record_or_version_is_broken(facts: InterpreterFacts) -> None:
+    # A list's line is not a show's record, and a record needs both fields.
+    for stdout in ("demo-pkg 1.0\n", "Name: demo-pkg\nVersion: 0.9\n", "Name: demo-pkg\n", "Version: 1.0\n"):
+        judgement = judge_query(_querying(stdout), Action.SHOW, FIXTURES[0], facts)
+        assert judgement.verdict == Verdict.BROKEN, stdout
+
+
+def test_a_failing_query_refuses_and_one_that_changes_files_damages(facts: InterpreterFacts) -> None:
+    refused = judge_query(_querying("", exit_code=1), Action.SHOW, FIXTURES[0], facts)
+    assert (refused.verdict, refused.reasons) == (Verdict.REFUSES, ["show exits 1 (None)"])
     changed = _added(["/etc/hostname"], facts, Change.DELETED)
-    judgement = judge_list(_listing("demo-pkg 1.0", files=changed), FIXTURES[0], facts)
-    assert judgement.verdict == Verdict.DAMAGES
+    assert judge_list(_querying("demo-pkg 1.0", files=changed), facts).verdict == Verdict.DAMAGES
+    # Changing files and failing is still damage.
+    assert judge_list(_querying("", exit_code=1, files=changed), facts).verdict == Verdict.DAMAGES
     written = _added([posixpath.join(facts.user_base, ".lock")], facts)
-    assert judge_list(_listing("demo-pkg 1.0", files=written), FIXTURES[0], facts).verdict == Verdict.DIFFERS
+    assert judge_list(_querying("demo-pkg 1.0", files=written), facts).verdict == Verdict.DIFFERS
 
 
 def test_a_list_after_a_failed_setup_refuses(facts: InterpreterFacts) -> None:
     observation = Observation(_run(), [], setup=[_run(2, "permission-denied")])
-    assert judge_list(observation, FIXTURES[0], facts).verdict == Verdict.REFUSES
+    assert judge_list(observation, facts).verdict == Verdict.REFUSES

@@ -76,7 +76,7 @@ def test_defaults_are_not_shared_between_parses() -> None:
         (["install", "--user=yes"], "--user option does not take a value"),
         (["list", "extra"], "unexpected arguments: extra"),
         (["frobnicate"], 'unknown command "frobnicate"'),
-        ([], "a command is required: install, uninstall, list"),
+        ([], "a command is required: install, uninstall, list, freeze, show"),
         (["--frobnicate"], "no such option: --frobnicate"),
     ],
 )

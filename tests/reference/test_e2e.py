@@ -102,6 +102,20 @@ def test_list_user(pyz: Path, home: Path, wheelhouse: Path) -> None:
     ]
 
 
+def test_freeze_and_show_user(pyz: Path, home: Path, wheelhouse: Path) -> None:
+    install(pyz, home, "--user", "-f", str(wheelhouse), "demo-app")
+    frozen = run([PY311, pyz, "freeze", "--user"], home)
+    assert (frozen.returncode, frozen.stdout.splitlines()) == (0, ["demo-app==1.0", "demo-base==1.0"])
+    shown = run([PY311, pyz, "show", "demo-base", "no-such-project"], home)
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[:2] == ["Name: demo-base", "Version: 1.0"]
+    assert lines[-3:] == [f"Location: {site(home)}", "Requires: ", "Required-by: demo-app"]
+    assert shown.stderr == "WARNING: Package(s) not found: no-such-project\n"
+    nothing = run([PY311, pyz, "show", "no-such-project"], home)
+    assert (nothing.returncode, nothing.stdout) == (1, "")
+
+
 def test_bad_input_leaves_nothing(pyz: Path, home: Path, wheelhouse: Path, tmp_path: Path) -> None:
     broken = tmp_path / "broken"
     make_wheel(

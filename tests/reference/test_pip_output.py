@@ -1,5 +1,7 @@
 """The zipapp's output beside pip 26's, line for line: the same inputs, the same home, the same tree.
 
+The same goes for ``freeze`` and ``show``, which read what the set-up installed.
+
 pip is the wheel the matrix runs as pip-latest, unpacked once so that its bytecode is cached between
 runs; it is downloaded (once, into the project's cache) at the version the recorded matrix ran. Only the first
 ``-v`` line, naming the installer, may differ; failures are compared by their first line (the reference
@@ -152,3 +154,37 @@ def test_same_first_error_line_as_pip(
     reference = outcome(pyz, [], args, home, workdir, pyz)
     assert (reference[0], reference[2][:1]) == (pip[0], pip[2][:1])
     assert reference[1] == pip[1]
+
+
+#: Read-only commands, run by both on one home holding demo-app and demo-base (by name) and demo-pkg
+#: (by path, so with a direct_url.json). pip runs from its unpacked wheel, whose pip-26.3.dist-info is
+#: first on its sys.path: harmless, as freeze skips pip and no project shown depends on it.
+QUERIES: dict[str, list[str]] = {
+    "freeze": ["freeze"],
+    "freeze-user": ["freeze", "--user"],
+    "show": ["show", "demo-app", "demo-base"],
+    "show-not-found": ["show", "no-such-project"],
+    "show-nothing": ["show"],
+}
+
+
+def query(program: Path, args: Sequence[str], home: Path, cwd: Path) -> tuple[int, list[str], list[str]]:
+    """Exit status, stdout and stderr lines of a command that installs nothing."""
+    result = run([PY311, program, *args], home, ENV, cwd=cwd)
+    return result.returncode, result.stdout.splitlines(), result.stderr.splitlines()
+
+
+@pytest.mark.parametrize("name", sorted(QUERIES))
+def test_same_query_output_as_pip(name: str, workdir: Path, pyz: Path, pip_dir: Path, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    for setup in (["-f", "wh", "demo-app"], ["wh/demo_pkg-1.0-py3-none-any.whl"]):
+        assert _run(pyz, ["-q", *setup], home, workdir).returncode == 0
+    pip = query(pip_dir, QUERIES[name], home, workdir)
+    assert query(pyz, QUERIES[name], home, workdir) == pip
+    if name == "freeze-user":
+        assert [line.partition(" @ ")[0] for line in pip[1]] == [
+            "demo-app==1.0",
+            "demo-base==1.0",
+            "demo-pkg",
+        ]

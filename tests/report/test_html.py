@@ -12,10 +12,10 @@ from html.parser import HTMLParser
 
 import pytest
 
-from conformance.record.cell import FileChange
+from conformance.record.cell import Expectation, FileChange
 from conformance.record.document import MatrixDocument, SpellingInfo, TargetInfo
 from conformance.report.html import compare, outcome, render_html
-from conformance.vocabulary import Change, Verdict
+from conformance.vocabulary import Change, Outcome, Verdict
 from tests.report.records import HOSTILE, document, record, varied
 
 ROW = "debian-bookworm/user/explicit-user-bsp/demo-pkg"
@@ -232,6 +232,14 @@ def test_outcome_words() -> None:
         outcome(record("uv-user", exit_code=2, error_class="unsupported-option"))
         == "exit 2 · unsupported-option"
     )
+
+
+def test_outcome_words_of_a_query() -> None:
+    find = Expectation(Outcome.FIND, "list names the user install", scheme="posix_user")
+    named = replace(record("uv-prefix", scenario="list-pip-installed"), expectation=find)
+    assert outcome(named) == "exit 0 · names it"
+    missed = replace(record("uv-system", "broken", scenario="list-pip-installed"), expectation=find)
+    assert outcome(missed) == "exit 0 · not named"
 
 
 def test_comparison_with_pip_marks_what_differs() -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
+
 from conformance.backend.container import DEFAULT_PATH
 from conformance.backend.staging import Toolset
 from conformance.catalogue.accounts import ACCOUNTS
@@ -297,3 +299,25 @@ def test_a_list_runs_the_spellings_list_command_after_the_installing_spellings_i
     assert action.argv == ("python3", "-m", "pip", "list")
     uv = after_invocation(_spelling("uv-system"), scenario, user, "demo-pkg", TOOLS, host_facts)
     assert uv.argv[1:] == ("pip", "list", "--system")
+
+
+@pytest.mark.parametrize(
+    ("scenario", "spelling", "argv"),
+    [
+        ("show-pip-installed", "pip", ("python3", "-m", "pip", "show", "demo-pkg")),
+        ("show-pip-installed", "uv-system", ("pip", "show", "--system", "demo-pkg")),
+        ("freeze-pip-installed", "pip-latest", ("python3", "{pip_latest}", "freeze")),
+        ("freeze-pip-installed", "uv-target", ("pip", "freeze", "--system", "--target", "{user_site}")),
+    ],
+)
+def test_a_show_names_the_package_and_a_freeze_does_not(
+    host_facts: InterpreterFacts, scenario: str, spelling: str, argv: tuple[str, ...]
+) -> None:
+    action = after_invocation(
+        _spelling(spelling), SCENARIOS[scenario], ACCOUNTS["user"], "demo-pkg", TOOLS, host_facts
+    )
+    rendered = argv
+    if argv[0] != "python3":  # uv's own path comes first
+        rendered = (action.argv[0], *argv)
+    values = {"{pip_latest}": action.argv[1], "{user_site}": host_facts.user_site}
+    assert action.argv == tuple(values.get(a, a) for a in rendered)
