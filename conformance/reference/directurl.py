@@ -27,6 +27,8 @@ class DirectUrlError(ValueError):
 
 @dataclass(frozen=True)
 class VcsInfo:
+    """A PEP 610 ``vcs_info``: the version control system, and the commit the install was made from."""
+
     vcs: str
     commit_id: str
 
