@@ -71,8 +71,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--quick",
         dest="conformance_quick",
         action="store_true",
-        help="the test command's selection: each scenario's rows of its first package (demo-pkg, or the "
-        "one it is about), the other packages only in explicit-user-bsp",
+        help="the test command's selection: the six core scenarios with demo-pkg on every target; each "
+        "other scenario on its home target, and the other packages in explicit-user-bsp, on one target of "
+        "each kind",
     )
     group.addoption(
         "--wheelhouse",
