@@ -47,7 +47,7 @@ class InstalledDist:
     @cached_property
     def name(self) -> str:
         """The Name field as written in the metadata."""
-        return str(self._dist.metadata["Name"] or self.canonical)
+        return str(self.metadata["Name"] or self.canonical)
 
     @cached_property
     def version(self) -> str:
@@ -59,7 +59,7 @@ class InstalledDist:
 
     @cached_property
     def provides_extra(self) -> tuple[str, ...]:
-        return tuple(self._dist.metadata.get_all("Provides-Extra") or ())
+        return tuple(self.metadata.get_all("Provides-Extra") or ())
 
     def read_text(self, filename: str) -> str | None:
         return self._dist.read_text(filename)
