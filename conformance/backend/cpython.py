@@ -8,7 +8,13 @@ from pathlib import Path
 
 from filelock import FileLock
 
-from conformance.backend.build import BuildContext, ImageBuildError, accounts_script, build_step
+from conformance.backend.build import (
+    CPYTHON_OPT,
+    BuildContext,
+    ImageBuildError,
+    accounts_script,
+    build_step,
+)
 from conformance.backend.debootstrap import POCKETS, bootstrap, host_debian_mirror
 from conformance.catalogue.targets import TARGETS, CPythonSource, Distro, Target
 from conformance.paths import cache_dir
@@ -21,10 +27,10 @@ BUILD_PACKAGES = (
 )
 
 # The official Dockerfile's configure and make, without --enable-optimizations (PGO), --with-lto, the JIT,
-# frame pointers and debug info (stripped anyway): they change speed, not layout. The image deletes the
-# installed test packages; --disable-test-modules never builds, installs or byte-compiles them. /src holds
-# the orig tarball; /out receives /usr/local and the Debian packages of the libraries it links (found
-# with ldd, as the official image keeps them).
+# frame pointers and debug info (stripped anyway), at -O1 (CPYTHON_OPT): they change speed, not layout. The
+# image deletes the installed test packages; --disable-test-modules never builds, installs or byte-compiles
+# them. /src holds the orig tarball; /out receives /usr/local and the Debian packages of the libraries it
+# links (found with ldd, as the official image keeps them).
 _BUILD = f"""
 set -eux
 DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends {BUILD_PACKAGES}
@@ -32,9 +38,9 @@ mkdir -p /usr/src/python
 tar --extract --directory /usr/src/python --strip-components=1 --file /src/*.orig.tar.xz
 cd /usr/src/python
 gnuArch="$(dpkg-architecture --query DEB_BUILD_GNU_TYPE)"
-./configure --build="$gnuArch" --prefix=/usr/local --enable-loadable-sqlite-extensions \\
+OPT="{CPYTHON_OPT}" ./configure --build="$gnuArch" --prefix=/usr/local --enable-loadable-sqlite-extensions \\
     --enable-option-checking=fatal --enable-shared --with-ensurepip --disable-test-modules
-EXTRA_CFLAGS="$(DEB_CFLAGS_MAINT_STRIP=-g dpkg-buildflags --get CFLAGS)"
+EXTRA_CFLAGS="$(DEB_CFLAGS_MAINT_STRIP='-g -O2' dpkg-buildflags --get CFLAGS)"
 LDFLAGS="$(dpkg-buildflags --get LDFLAGS),--strip-all"
 make -j2 "EXTRA_CFLAGS=$EXTRA_CFLAGS" "LDFLAGS=$LDFLAGS"
 # As the official image: relink the interpreter so it finds its own libpython first.

@@ -48,10 +48,10 @@ class Builder:
 #: One builder per kind of recipe (catalogue/targets.py ``Recipe``).
 BUILDERS: dict[type, Builder] = {
     Distro: Builder(debootstrap.build, debootstrap.dockerfile, helpers=debootstrap.helpers),
-    # 2: no test modules, no debug info.
-    CPythonSource: Builder(cpython.build, cpython.dockerfile, revision=2),
+    # 2: no test modules, no debug info; 3: -O1.
+    CPythonSource: Builder(cpython.build, cpython.dockerfile, revision=3),
     WineCPython: Builder(wine.build, wine.dockerfile),
-    MuslCPython: Builder(musl.build, musl.dockerfile, revision=2),
+    MuslCPython: Builder(musl.build, musl.dockerfile, revision=3),  # 3: -O1 without debug info
 }
 
 

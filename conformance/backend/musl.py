@@ -8,7 +8,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from conformance.backend.build import BuildContext, build_step, run_logged
+from conformance.backend.build import CPYTHON_OPT, BuildContext, build_step, run_logged
 from conformance.catalogue.accounts import ACCOUNTS
 from conformance.catalogue.targets import TARGETS, MuslCPython, Target
 from conformance.paths import cache_dir
@@ -42,9 +42,10 @@ make -j2 >/dev/null
 make install >/dev/null
 tar -xf "$(ls /src/python${PY}_*.orig.tar.xz | head -n1)" -C /build/cpython --strip-components=1
 cd /build/cpython
-# Alpine's flags that decide layout: prefix /usr, shared libpython; no PGO or LTO (speed, not layout).
-# Its python3 package has no test modules (they are python3-tests): never build them.
-./configure --prefix=/usr --enable-shared --with-ensurepip=no --disable-test-modules \\
+# Alpine's flags that decide layout: prefix /usr, shared libpython; no PGO or LTO, -O1 without debug info
+# (speed, not layout; build.CPYTHON_OPT). Its python3 package has no test modules (they are python3-tests):
+# never build them.
+OPT="$OPT" ./configure --prefix=/usr --enable-shared --with-ensurepip=no --disable-test-modules \\
   CPPFLAGS="-I$sysroot/include" LDFLAGS="-L$sysroot/lib" >/dev/null
 make -j2 >/build/make.log 2>&1 || { tail -40 /build/make.log; exit 1; }
 sed -n '/necessary bits/,/^Checked/p' /build/make.log
@@ -199,7 +200,7 @@ def build(target: Target, context: BuildContext) -> None:
             ["/bin/sh", "-c", _BUILD],
             context.log_path,
             f"Building CPython {recipe.version} against musl",
-            environment={"PY": recipe.version, "PACKAGES": " ".join(recipe.packages)},
+            environment={"PY": recipe.version, "PACKAGES": " ".join(recipe.packages), "OPT": CPYTHON_OPT},
             volumes={
                 str(sources): {"bind": "/src", "mode": "rw"},
                 str(rootfs): {"bind": "/out", "mode": "rw"},
