@@ -274,6 +274,8 @@ SPELLINGS: tuple[Spelling, ...] = (
         Intent.USER,
         ("{uv}", "pip", "install", "--user"),
         note="uv does not support --user; this records how it refuses.",
+        # Its argument parser refuses the flag before a package is read: other packages add nothing.
+        fixtures=(MAIN_FIXTURE,),
     ),
     Spelling(
         "uv-prefix",
