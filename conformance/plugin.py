@@ -71,9 +71,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--quick",
         dest="conformance_quick",
         action="store_true",
-        help="the test command's selection: the six core scenarios with demo-pkg on every target; each "
-        "other scenario on its home target, and the other packages in explicit-user-bsp, on one target of "
-        "each kind",
+        help="the test command's selection: the six core scenarios with demo-pkg on every target (venv-user "
+        "on one target of each kind and the host); each other scenario on its home target, and the other "
+        "packages in explicit-user-bsp, on one target of each kind",
     )
     group.addoption(
         "--wheelhouse",

@@ -82,6 +82,7 @@ def assemble(
             started=_iso(started),
             finished=_iso(finished),
             selection=selection.as_dict(),
+            quick=selection.quick,
             installers=_installer_versions(cells),
         ),
         verdicts=[VerdictTerm.of(v) for v in Verdict],

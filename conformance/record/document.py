@@ -36,6 +36,8 @@ class RunInfo:
     selection: dict[str, list[str] | None]
     installers: dict[str, str]  # the fetched installers' versions (each target's pip is in its cells)
     shards: list[str] = field(default_factory=list)  # the runs merged into this document (none: one run)
+    #: The test command's quick selection (matrix.selection), a subset of the cells the names select.
+    quick: bool = False
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,8 @@ def _seconds(iso: str) -> float:
 
 
 def _selection(documents: Sequence[MatrixDocument]) -> Selection:
-    """Every name any shard selected, per dimension (all, if any shard selected all)."""
+    """Every name any shard selected, per dimension (all, if any shard selected all); quick if any shard
+    ran the quick selection (the union is then a subset of what the names select)."""
 
     def union(key: str) -> list[str] | None:
         chosen = [doc.run.selection.get(key) for doc in documents]
@@ -35,6 +36,7 @@ def _selection(documents: Sequence[MatrixDocument]) -> Selection:
         fixtures=union("fixtures"),
         installers=union("installers"),
         spellings=union("spellings"),
+        quick=any(doc.run.quick for doc in documents),
     )
 
 

@@ -29,6 +29,11 @@ def render_summary(document: MatrixDocument) -> str:
         f"Run `{run.id}` of suite {run.suite_version} (git `{(run.git_sha or '?')[:10]}`), "
         f"{run.started} to {run.finished}.",
         f"Installers: {versions}; `pip` is each target's own.",
+        *(
+            ["Selection: the quick selection (the test command's); the rest of the catalogue did not run."]
+            if run.quick
+            else []
+        ),
         "",
         "Verdicts: "
         + " · ".join(f"{t.verdict.glyph} **{t.verdict}**: {t.description}" for t in document.verdicts),

@@ -158,3 +158,12 @@ def test_two_real_shards_merge_into_what_one_run_of_both_gives(
     assert replace(merged.run, id="", started="", finished="", shards=[], selection={}) == replace(
         union.run, id="", started="", finished="", selection={}
     )
+
+
+def test_a_quick_run_is_recorded_and_a_merge_with_one_is_quick() -> None:
+    full = _document([record("pip")], "full")
+    quick = assemble([record("reference")], Selection(quick=True), "quick", 1_700_000_000.0, 1_700_000_060.0)
+    assert (full.run.quick, quick.run.quick) == (False, True)
+    assert MatrixDocument.from_json(json.loads(json.dumps(quick.to_json()))).run.quick
+    assert merge([full, quick], "both").run.quick
+    assert not merge([full, _document([record("pip", target="ubuntu-noble")], "noble")], "two").run.quick

@@ -293,3 +293,12 @@ def test_advice_types_a_spellings_variables_before_its_command() -> None:
     cell = replace(cell, installer="uv", command=["/opt/conformance/tools/uv", "pip", "install", "demo-pkg"])
     advice = render_html(document([cell])).split('<section id="advice">', 1)[1].split("</section>", 1)[0]
     assert "<code>UV_SYSTEM_PYTHON=1 /opt/conformance/tools/uv pip install demo-pkg</code>" in advice
+
+
+def test_a_quick_run_says_so_in_the_run_facts(doc: MatrixDocument) -> None:
+    def run_facts(page: str) -> str:
+        return page.split('<section id="run">', 1)[1].split("</dl>", 1)[0]
+
+    assert "quick selection" not in run_facts(render_html(doc))
+    quick = run_facts(render_html(replace(doc, run=replace(doc.run, quick=True))))
+    assert "<dt>Selection</dt><dd>the quick selection (the test command's" in quick

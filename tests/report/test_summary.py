@@ -107,3 +107,10 @@ def test_rows_and_columns_follow_the_document_not_todays_catalogue() -> None:
         ["| user", "explicit-user-bsp"],
         ["| root", "explicit-user-bsp"],
     ]
+
+
+def test_a_quick_run_says_so() -> None:
+    built = document([record("pip")])
+    assert "quick selection" not in render_summary(built)
+    quick = render_summary(replace(built, run=replace(built.run, quick=True)))
+    assert "Selection: the quick selection (the test command's)" in quick
