@@ -11,6 +11,11 @@ from conformance.catalogue.targets import TARGETS, WineCPython
 #: Debian's Wine: the 64-bit loader (the ``wine`` wrapper asks for wine32 on every start) and its server.
 WINE_LOADER = "/usr/lib/wine/wine64"
 WINE_SERVER = "/usr/lib/wine/wineserver"
+#: How a cell starts a Windows program: through Wine's ``start /wait /b``, whose exit status is the one the
+#: program gave Windows. The loader's own exit status is not: under load about one run in twenty of a
+#: failing ``uv.exe`` (a multi-threaded exit) ended with status 0 run directly, none of a hundred through
+#: ``start`` (measured side by side; arguments, working directory, environment and output pass unchanged).
+WINE_LAUNCHER = (WINE_LOADER, "start", "/wait", "/b")
 #: A wine prefix's registry hives and the temporary files it saves them through: the wineserver rewrites
 #: them on its own schedule (seconds after any key changed, whichever process changed it), so they are
 #: Wine's bookkeeping, not an installer's writes.
@@ -90,5 +95,5 @@ def platform_of(target_name: str | None) -> Platform:
     """The platform of a target, by name (an unknown or unlabelled image is POSIX)."""
     target = TARGETS.get(target_name or "")
     if target is not None and isinstance(target.recipe, WineCPython):
-        return Platform(True, (WINE_LOADER,), ntpath.join(target.recipe.install_dir, "python.exe"))
+        return Platform(True, WINE_LAUNCHER, ntpath.join(target.recipe.install_dir, "python.exe"))
     return POSIX

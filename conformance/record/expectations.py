@@ -14,6 +14,8 @@ _HEADER = (
     "# Rewritten by `pytest --update-expectations`; every change here is reviewed like code.\n"
 )
 VERSIONS_FILE = "installers.toml"
+#: Lines of each output stream a mismatch message ends with.
+_TAIL_LINES = 6
 
 
 class ExpectationMismatch(AssertionError):
@@ -64,6 +66,10 @@ class Expectations:
         ]
         if observation.error_excerpt:
             lines.append(f"  error: {observation.error_excerpt}")
+        # A mismatch seen once (a CI run's) is diagnosed from this message alone: show what it printed.
+        for stream, text in (("stdout", observation.stdout), ("stderr", observation.stderr)):
+            tail = [line for line in text.splitlines() if line.strip()][-_TAIL_LINES:]
+            lines.append(f"  {stream}: " + ("\n    ".join(tail) if tail else "(empty)"))
         lines.append("  If this change is right, rerun with --update-expectations and review the diff.")
         raise ExpectationMismatch("\n".join(lines))
 

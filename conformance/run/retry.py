@@ -8,7 +8,8 @@ from collections.abc import Callable
 from conformance.record.cell import Cell, CommandRun
 
 #: The exit statuses of a process killed by a fault (128 + signal, as the shell reports it): under Wine
-#: these are the emulation failing (seen: uv.exe exiting 139 after a complete install), not the program.
+#: these are the emulation failing (seen, when programs were run by Wine's loader directly: uv.exe exiting
+#: 139 after a complete install), not the program.
 CRASH_STATUSES = frozenset(
     128 + s for s in (signal.SIGILL, signal.SIGABRT, signal.SIGBUS, signal.SIGFPE, signal.SIGSEGV)
 )

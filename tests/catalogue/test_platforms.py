@@ -9,7 +9,7 @@ from pathlib import Path
 from conformance.backend.staging import Toolset
 from conformance.catalogue.accounts import ACCOUNTS
 from conformance.catalogue.installers import SPELLINGS
-from conformance.catalogue.platforms import POSIX, WINE_LOADER, platform_of, shared_dir, windows_venv
+from conformance.catalogue.platforms import POSIX, WINE_LAUNCHER, platform_of, shared_dir, windows_venv
 from conformance.catalogue.scenarios import SCENARIOS
 from conformance.catalogue.targets import TARGETS, WineCPython
 from conformance.run.invocation import install_invocation, scenario_env, venv_setup
@@ -28,10 +28,10 @@ def test_linux_targets_and_unlabelled_images_are_posix() -> None:
 
 
 def test_the_wine_target_runs_its_install_or_the_venv_python_through_wine() -> None:
-    assert WINE.python({}) == (WINE_LOADER, "C:\\Program Files\\Python313\\python.exe")
+    assert WINE.python({}) == (*WINE_LAUNCHER, "C:\\Program Files\\Python313\\python.exe")
     venv = windows_venv(ACCOUNTS["user"])
     assert venv == "C:\\users\\user\\venv"
-    assert WINE.python({"VIRTUAL_ENV": venv}) == (WINE_LOADER, f"{venv}\\Scripts\\python.exe")
+    assert WINE.python({"VIRTUAL_ENV": venv}) == (*WINE_LAUNCHER, f"{venv}\\Scripts\\python.exe")
     assert WINE.native("/opt/conformance/probe.py") == "Z:\\opt\\conformance\\probe.py"
 
 
@@ -46,8 +46,8 @@ def test_uv_runs_as_its_windows_build_with_windows_paths() -> None:
     invocation = install_invocation(
         spelling, scenario, ACCOUNTS["user"], "demo-pkg", TOOLS, windows_facts(), WINE
     )
-    assert invocation.argv[:6] == (
-        WINE_LOADER,
+    assert invocation.argv[: len(WINE_LAUNCHER) + 5] == (
+        *WINE_LAUNCHER,
         "Z:\\opt\\conformance\\tools\\uv.exe",
         "pip",
         "install",
@@ -73,8 +73,9 @@ def test_the_system_site_venv_is_a_copy_of_the_accounts_own_with_the_flag_on() -
     made = venv_setup(SCENARIOS["venv-system-site-user"], ACCOUNTS["user"], WINE)
     assert made is not None
     venv = "C:\\users\\user\\venv-system-site"
-    assert made.argv[:3] == (WINE_LOADER, "C:\\Program Files\\Python313\\python.exe", "-c")
-    assert made.argv[4:] == ("C:\\users\\user\\venv", venv)
+    launcher = len(WINE_LAUNCHER)
+    assert made.argv[: launcher + 2] == (*WINE_LAUNCHER, "C:\\Program Files\\Python313\\python.exe", "-c")
+    assert made.argv[launcher + 3 :] == ("C:\\users\\user\\venv", venv)
     env = scenario_env(SCENARIOS["venv-system-site-user"], ACCOUNTS["user"], WINE)
     assert env == {"VIRTUAL_ENV": venv, "WINEPATH": f"{venv}\\Scripts"}
 
@@ -86,5 +87,6 @@ def test_the_venv_copy_turns_system_site_packages_on(tmp_path: Path) -> None:
     made = venv_setup(SCENARIOS["venv-system-site-user"], ACCOUNTS["user"], WINE)
     assert made is not None
     copy = tmp_path / "copy"
-    subprocess.run([sys.executable, "-c", made.argv[3], str(source), str(copy)], check=True)
+    code = made.argv[len(WINE_LAUNCHER) + 2]
+    subprocess.run([sys.executable, "-c", code, str(source), str(copy)], check=True)
     assert (copy / "pyvenv.cfg").read_text().splitlines()[1] == "include-system-site-packages = true"

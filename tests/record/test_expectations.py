@@ -14,8 +14,8 @@ from conformance.vocabulary import Outcome, Verdict
 SPEC = Coordinates("debian-bookworm", "user", "explicit-user", "demo-pkg", "uv-prefix")
 
 
-def _cell(verdict: Verdict) -> Cell:
-    run = CommandRun(["uv", "pip", "install"], 0, 0.1, "", "", None, None)
+def _cell(verdict: Verdict, stdout: str = "", stderr: str = "") -> Cell:
+    run = CommandRun(["uv", "pip", "install"], 0, 0.1, stdout, stderr, None, None)
     return Cell(
         spec=SPEC,
         installer="uv",
@@ -53,6 +53,18 @@ def test_a_changed_verdict_fails_with_a_readable_diff(tmp_path: Path) -> None:
         ExpectationMismatch, match=r"recorded differs, observed conforms(.|\n)*--update-expectations"
     ):
         Expectations.load(tmp_path).check(_cell(Verdict.CONFORMS))
+
+
+def test_a_mismatch_shows_the_tail_of_what_the_command_printed(tmp_path: Path) -> None:
+    Expectations.load(tmp_path).update({SPEC.id: Verdict.REFUSES}, {})
+    stderr = "".join(f"line {n}\n" for n in range(10)) + "warning: Package(s) not found for: demo-pkg\n"
+    with pytest.raises(ExpectationMismatch) as raised:
+        Expectations.load(tmp_path).check(_cell(Verdict.BROKEN, stderr=stderr))
+    message = str(raised.value)
+    assert "stdout: (empty)" in message
+    assert "stderr: line 5\n    line 6" in message
+    assert message.index("not found for: demo-pkg") < message.index("--update-expectations")
+    assert "line 4" not in message
 
 
 def test_an_unrecorded_cell_fails(tmp_path: Path) -> None:
