@@ -390,7 +390,9 @@ def cell_runner(request: pytest.FixtureRequest, toolset: Toolset) -> Callable[[C
             def in_container() -> Cell:
                 container = pool.take(images(spec.target))
                 try:
-                    return run_cell(spec, container, toolset)
+                    return run_cell(
+                        spec, container, toolset, next_stage=functools.partial(pool.next_stage, container)
+                    )
                 finally:
                     pool.release(container)
 

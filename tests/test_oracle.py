@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import pytest
 
+from conformance.backend.container import TargetContainer
 from conformance.backend.pool import ContainerPool
+from conformance.backend.protocol import Backend
 from conformance.backend.staging import Toolset
 from conformance.catalogue.installers import BROKEN_INSTALLER, Spelling
 from conformance.catalogue.scenarios import Intent
 from conformance.matrix.cells import CellSpec
 from conformance.record.cell import Cell
-from conformance.run.cell import run_cell
+from conformance.run.cell import NextStage, run_cell
 from conformance.vocabulary import FileRole, Verdict
 
 pytestmark = pytest.mark.docker
@@ -44,6 +47,39 @@ def run(
             container_pool.release(container)
 
     return execute
+
+
+def _next_stage(pool: ContainerPool, source: TargetContainer, copies: bool) -> NextStage:
+    @contextmanager
+    def stage(directory: str | None) -> Iterator[Backend]:
+        with pool.next_stage(source, directory if copies else None) as container:
+            yield container
+
+    return stage
+
+
+@pytest.mark.parametrize("target", ORACLE_TARGETS)
+def test_a_next_stage_without_the_copy_is_flagged(
+    target: str, target_images: Callable[[str], str], toolset: Toolset, container_pool: ContainerPool
+) -> None:
+    # The imports of a multi-stage cell run in the next stage: with the user base copied pip conforms,
+    # without it the same install does not import there.
+    spec = CellSpec(target, "user", "next-stage-user-base", "demo-pkg", "pip")
+    cells = []
+    for copies in (True, False):
+        container = container_pool.take(target_images(target))
+        try:
+            cells.append(
+                run_cell(spec, container, toolset, next_stage=_next_stage(container_pool, container, copies))
+            )
+        finally:
+            container_pool.release(container)
+    copied, not_copied = cells
+    assert copied.verdict == Verdict.CONFORMS, copied.judgement.reasons
+    assert not_copied.verdict == Verdict.BROKEN, not_copied.judgement.reasons
+    assert any("does not import" in reason for reason in not_copied.judgement.reasons), (
+        not_copied.judgement.reasons
+    )
 
 
 def test_pip_conforms_in_the_oracles_cell(run: Callable[[Spelling | None], Cell]) -> None:

@@ -109,6 +109,16 @@ class TargetContainer:
     def id(self) -> str:
         return str(self._container.get_wrapped_container().id)
 
+    def archive(self, directory: str) -> bytes:
+        """The tree at ``directory`` as a tar stream, its own name at the top (what ``docker cp`` reads)."""
+        stream, _ = self._container.get_wrapped_container().get_archive(directory)
+        return b"".join(stream)
+
+    def unpack(self, data: bytes, parent: str) -> None:
+        """Extract a tar stream made by ``archive`` into ``parent`` (what ``docker cp`` writes)."""
+        if not self._container.get_wrapped_container().put_archive(parent, data):
+            raise RuntimeError(f"could not unpack a tree into {parent} of {self.image}")
+
     def exec(
         self,
         argv: Sequence[str],

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import posixpath
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 
 from conformance.backend.container import TargetContainer
 
@@ -82,6 +84,18 @@ class ContainerPool:
             self._executor.submit(self._remove, container)
         except RuntimeError:  # the executor is shut down: remove it here
             self._remove(container)
+
+    @contextmanager
+    def next_stage(self, source: TargetContainer, directory: str | None) -> Iterator[TargetContainer]:
+        """A fresh, prepared container of ``source``'s image with ``directory`` of ``source`` (if any) copied
+        in at the same path, owners and modes kept; released when the block ends."""
+        stage = self.take(source.image)
+        try:
+            if directory is not None:
+                stage.unpack(source.archive(directory), posixpath.dirname(directory))
+            yield stage
+        finally:
+            self.release(stage)
 
     def _remove_when_ready(self, future: Future[TargetContainer]) -> None:
         try:

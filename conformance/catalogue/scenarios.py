@@ -71,6 +71,9 @@ class Scenario:
     installed_by: str | None = None
     action: Action = Action.INSTALL
     fixtures: tuple[str, ...] = (MAIN_FIXTURE,)
+    #: After the install the account's user base, and nothing else, is copied into a fresh target of the
+    #: same image, where the imports and scripts are checked: a multi-stage build's ``COPY --from``.
+    next_stage: bool = False
 
     def __post_init__(self) -> None:
         if self.system_site_packages and not self.venv:
@@ -85,6 +88,8 @@ class Scenario:
             raise ValueError(
                 f"scenario {self.name}: a {self.action} reads what installed_by's spelling installed"
             )
+        if self.next_stage and (self.action != Action.INSTALL or self.venv or self.intent != Intent.USER):
+            raise ValueError(f"scenario {self.name}: the next stage copies a user install's user base")
         if self.action.after_setup_install and self.override == Override.FLAG:
             # Its set-up install must not depend on whether this version knows the flag.
             raise ValueError(f"scenario {self.name}: {self.action} passes the override in the environment")
@@ -182,6 +187,23 @@ SCENARIOS: dict[str, Scenario] = {
             installed_by="pip-latest",
         ),
         Scenario(
+            "next-stage-user-base",
+            Intent.USER,
+            "A multi-stage image: the user install in a build stage, then only the account's user base "
+            "copied (owner and modes kept, as COPY --chown keeps them) into a fresh container of the same "
+            "target at the same path: does it import there, do its scripts run?",
+            override=Override.ENV,
+            next_stage=True,
+        ),
+        Scenario(
+            "show-uv-installed",
+            Intent.USER,
+            "Show demo-pkg with each spelling after uv pip install --prefix <user base> installed it.",
+            override=Override.ENV,
+            action=Action.SHOW,
+            installed_by="uv-prefix",
+        ),
+        Scenario(
             "freeze-pip-installed",
             Intent.USER,
             "Freeze the installed packages with each spelling after pip-latest --user installed demo-pkg: "
@@ -189,6 +211,15 @@ SCENARIOS: dict[str, Scenario] = {
             override=Override.ENV,
             action=Action.FREEZE,
             installed_by="pip-latest",
+        ),
+        Scenario(
+            "freeze-uv-installed",
+            Intent.USER,
+            "Freeze the installed packages with each spelling after uv pip install --prefix <user base> "
+            "installed demo-pkg.",
+            override=Override.ENV,
+            action=Action.FREEZE,
+            installed_by="uv-prefix",
         ),
         # The scenarios below set the PEP 668 override in the environment, as a Dockerfile's ENV would: so
         # that on marked targets they show their own rule, not the marker's refusal again (explicit-user

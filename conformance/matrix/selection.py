@@ -28,6 +28,8 @@ QUICK_HOMES: dict[str, str] = {
     "list-pip-installed": "debian-bookworm",
     "uninstall-pip-installed": "debian-bookworm",
     "venv-system-site-user": "debian-bookworm",
+    "freeze-uv-installed": "debian-bookworm",
+    "next-stage-user-base": "debian-bookworm",
     # root owns and can write /usr/local: the system copy is where pip's resolver meets it.
     "system-copy-older": "python-3.13-bookworm",
     "system-copy-newer": "python-3.13-bookworm",
@@ -37,6 +39,7 @@ QUICK_HOMES: dict[str, str] = {
     "no-user-override": "musl-cpython3.13",
     "no-user-site": "musl-cpython3.13",
     "freeze-pip-installed": "musl-cpython3.13",
+    "show-uv-installed": "musl-cpython3.13",
     # uv's --prefix layout is not the user scheme's on Windows: what another installer sees differs there.
     "list-uv-installed": "windows-cpython3.13-wine",
     "uninstall-uv-installed": "windows-cpython3.13-wine",

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import ntpath
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from conformance.backend.protocol import Backend, accounts_of
 from conformance.backend.staging import Toolset
@@ -13,7 +16,7 @@ from conformance.judge.intent import expect
 from conformance.judge.tags import installed_wheel
 from conformance.judge.verdict import judge_install, judge_query, judge_uninstall
 from conformance.matrix.cells import CellSpec
-from conformance.record.cell import Cell, Observation
+from conformance.record.cell import Cell, FileChange, Observation
 from conformance.run.facts import InterpreterFacts
 from conformance.run.invocation import (
     after_invocation,
@@ -24,7 +27,11 @@ from conformance.run.invocation import (
     scenario_env,
     version_of,
 )
-from conformance.run.observe import Checks, command_run, observe, probe_facts
+from conformance.run.observe import Checks, Observed, command_run, observe, probe_facts
+
+#: A fresh target of the cell's image with a directory of the cell's target copied in (None: nothing to
+#: copy), its first snapshot taken before the copy: the next stage of a multi-stage build.
+NextStage = Callable[[str | None], AbstractContextManager[Backend]]
 
 
 def installer_version(installer: str, toolset: Toolset, facts: InterpreterFacts) -> str | None:
@@ -32,10 +39,32 @@ def installer_version(installer: str, toolset: Toolset, facts: InterpreterFacts)
     return version_of(installer, toolset, facts)
 
 
-def run_cell(spec: CellSpec, backend: Backend, toolset: Toolset, spelling: Spelling | None = None) -> Cell:
+def user_base_dir(files: list[FileChange], facts: InterpreterFacts) -> str | None:
+    """The target's own path of the user base, if anything landed in it (None: nothing to copy)."""
+    windows = facts.os_name == "nt"
+    base = facts.user_base.rstrip("\\/")
+    for file in files:
+        path = file.path.lower() if windows else file.path
+        under = base.lower() if windows else base
+        if path.startswith(under + ("\\" if windows else "/")):
+            if file.container_path is None:
+                return base
+            below = ntpath.relpath(file.path, base).replace("\\", "/") if windows else ""
+            return file.container_path[: len(file.container_path) - len(below) - 1]
+    return None
+
+
+def run_cell(
+    spec: CellSpec,
+    backend: Backend,
+    toolset: Toolset,
+    spelling: Spelling | None = None,
+    next_stage: NextStage | None = None,
+) -> Cell:
     """Run one cell in ``backend``: fresh for this cell, its first snapshot already taken (``observe.begin``).
 
-    ``spelling`` replaces the catalogue's spelling of the spec (the oracle's self-tests use it).
+    ``spelling`` replaces the catalogue's spelling of the spec (the oracle's self-tests use it); a scenario
+    with a next stage checks the install in the target ``next_stage`` gives.
     """
     started = time.monotonic()
     account = accounts_of(backend)[spec.account]
@@ -69,7 +98,15 @@ def run_cell(spec: CellSpec, backend: Backend, toolset: Toolset, spelling: Spell
         facts.schemes[scheme]["scripts"],
     )
     observing = time.monotonic()
-    observed = observe(backend, facts, checks)
+    if scenario.next_stage:
+        if next_stage is None:
+            raise ValueError(f"{spec.id}: its scenario needs a next stage, which this backend cannot give")
+        landed = observe(backend, facts, account=account)
+        with next_stage(user_base_dir(landed.files, facts)) as stage:
+            there = observe(stage, facts, checks)
+        observed = Observed(landed.files, there.imports, there.scripts)
+    else:
+        observed = observe(backend, facts, checks)
     timing.update(command=result.seconds, observe=time.monotonic() - observing)
     observation = Observation(
         command=command_run(result),

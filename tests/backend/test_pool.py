@@ -55,3 +55,41 @@ def test_a_spare_of_another_image_is_removed_not_used(
         assert other.image == trixie
         pool.release(other)
     assert _of_run(docker_client, run) == []
+
+
+def test_the_next_stage_is_a_fresh_container_with_only_the_copied_directory(
+    target_images: Callable[[str], str],
+    toolset: Toolset,
+    docker_client: docker.DockerClient,
+    host_facts: InterpreterFacts,
+) -> None:
+    run = "test-pool-next-stage"
+    user = ACCOUNTS["user"]
+    base = f"{user.home}/.local"
+    with ContainerPool(toolset.root, run, begin) as pool:
+        source = pool.take(target_images(TARGET))
+        made = (
+            f"mkdir -p {base}/bin && echo hi > {base}/bin/x && chmod 750 {base}/bin/x && ln -s x {base}/bin/y"
+        )
+        assert source.exec(["sh", "-c", made], user).exit_code == 0
+        source.exec(["touch", "/etc/not-copied"], ACCOUNTS["root"])
+        with pool.next_stage(source, base) as stage:
+            assert stage.id != source.id
+            listing = stage.exec(
+                ["sh", "-c", f"stat -c '%n %u %a %F' {base}/bin/*; readlink {base}/bin/y"], user
+            )
+            assert listing.stdout.splitlines() == [
+                f"{base}/bin/x {user.uid} 750 regular file",
+                f"{base}/bin/y {user.uid} 777 symbolic link",
+                "x",
+            ]
+            # Its first snapshot was taken before the copy: the copy is what it shows, beside the files the
+            # engine rewrites for the container when anything is copied into it (not the source's /etc).
+            changed = {f.path for f in observe(stage, host_facts).files}
+            copied = sorted(p for p in changed if p.startswith(base))
+            assert copied == [base, f"{base}/bin", f"{base}/bin/x", f"{base}/bin/y"]
+            assert changed - set(copied) <= {"/etc/hostname", "/etc/hosts", "/etc/resolv.conf"}
+        with pool.next_stage(source, None) as empty:
+            assert observe(empty, host_facts).files == []
+        pool.release(source)
+    assert _of_run(docker_client, run) == []

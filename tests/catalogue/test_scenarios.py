@@ -48,3 +48,16 @@ def test_a_query_reads_what_another_spelling_installed(action: Action) -> None:
 
 def test_installs_and_uninstalls_are_not_queries() -> None:
     assert not Action.INSTALL.is_query and not Action.UNINSTALL.is_query
+
+
+@pytest.mark.parametrize(
+    "odd",
+    [
+        {"intent": Intent.IMPLICIT},
+        {"intent": Intent.USER, "venv": True},
+        {"intent": Intent.USER, "override": Override.ENV, "action": Action.UNINSTALL},
+    ],
+)
+def test_a_next_stage_copies_a_user_installs_user_base(odd: dict[str, object]) -> None:
+    with pytest.raises(ValueError, match="the next stage copies a user install's user base"):
+        Scenario("odd", description="", next_stage=True, **odd)  # type: ignore[arg-type]
