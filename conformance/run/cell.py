@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ntpath
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -13,6 +12,7 @@ from conformance.catalogue.fixtures import all_fixtures, closure
 from conformance.catalogue.installers import Spelling, installing_spelling
 from conformance.catalogue.scenarios import SCENARIOS, Action
 from conformance.judge.intent import expect
+from conformance.judge.paths import rules
 from conformance.judge.tags import installed_wheel
 from conformance.judge.verdict import judge_install, judge_query, judge_uninstall
 from conformance.matrix.cells import CellSpec
@@ -41,16 +41,15 @@ def installer_version(installer: str, toolset: Toolset, facts: InterpreterFacts)
 
 def user_base_dir(files: list[FileChange], facts: InterpreterFacts) -> str | None:
     """The target's own path of the user base, if anything landed in it (None: nothing to copy)."""
-    windows = facts.os_name == "nt"
-    base = facts.user_base.rstrip("\\/")
+    paths = rules(facts)
     for file in files:
-        path = file.path.lower() if windows else file.path
-        under = base.lower() if windows else base
-        if path.startswith(under + ("\\" if windows else "/")):
-            if file.container_path is None:
-                return base
-            below = ntpath.relpath(file.path, base).replace("\\", "/") if windows else ""
-            return file.container_path[: len(file.container_path) - len(below) - 1]
+        if not paths.inside(file.path, facts.user_base):
+            continue
+        if file.container_path is None:
+            return facts.user_base
+        below = paths.flavour.relpath(file.path, facts.user_base)
+        depth = 0 if below == "." else below.count(paths.sep) + 1
+        return file.container_path.rsplit("/", depth)[0] if depth else file.container_path
     return None
 
 
