@@ -196,10 +196,11 @@ def matrix_fixtures() -> tuple[str, ...]:
 
 def rows_of(scenario: Scenario) -> tuple[str, ...]:
     """The packages ``scenario`` installs: its own, or every row of a person's wheelhouse (a scenario whose
-    set-up installs another version of a demo fixture has none there)."""
+    set-up installs a demo fixture first has none there)."""
     if not user_packages():
         return scenario.fixtures
-    return () if scenario.system_copy is not None else matrix_fixtures()
+    demo_setup = scenario.system_copy is not None or scenario.earlier_user_install is not None
+    return () if demo_setup else matrix_fixtures()
 
 
 def closure(name: str) -> tuple[Fixture, ...]:

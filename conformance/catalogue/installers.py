@@ -10,9 +10,10 @@ from conformance.catalogue.fixtures import user_packages
 from conformance.catalogue.scenarios import MAIN_FIXTURE, SCENARIOS, Action, Intent, Scenario
 
 #: Placeholders every spelling may use, filled in by the runner: the target's interpreter, the staged
-#: wheelhouse, and the interpreter's own user base and user site as the probe reports them (never typed
-#: into the suite). An installer's staging adds the placeholder of its own program.
-COMMON_PLACEHOLDERS = frozenset({"python", "wheelhouse", "user_base", "user_site"})
+#: wheelhouse, the interpreter's own user base and user site as the probe reports them (never typed into
+#: the suite), and the project a syncing spelling installs from. An installer's staging adds the placeholder
+#: of its own program.
+COMMON_PLACEHOLDERS = frozenset({"python", "wheelhouse", "user_base", "user_site", "project"})
 
 
 class VersionSource(StrEnum):
@@ -139,20 +140,27 @@ class Spelling:
     freeze: tuple[str, ...] | None = None
     break_system_packages_flag: str = "--break-system-packages"
     upgrade_flag: str = "--upgrade"  # pip's, uv's and the reference's alike
-    env: dict[str, str] = field(default_factory=dict)  # variables the spelling sets, typed before the command
+    #: Variables the spelling sets, typed before the command (placeholders filled as in the command).
+    env: dict[str, str] = field(default_factory=dict)
     note: str = ""
     #: Only in these scenarios and with these fixtures (empty: all of its intent's): a variant shown beside
     #: its installer's main spelling without multiplying the matrix.
     scenarios: tuple[str, ...] = ()
     fixtures: tuple[str, ...] = ()
+    #: The requirement is not on the command line but the one dependency of a project that the cell's set-up
+    #: writes at ``{project}``, which the command installs from: ``uv sync``'s way.
+    project: bool = False
 
     def __post_init__(self) -> None:
         commands = (self.install, *(self.after(a) or () for a in Action if a.after_setup_install))
-        unknown = set().union(*map(_fields, commands)) - self.installer.placeholders
+        used = set().union(*map(_fields, (*commands, tuple(self.env.values()))))
+        unknown = used - self.installer.placeholders
         if unknown:
             raise ValueError(
                 f"spelling {self.name}: placeholders {sorted(unknown)} are not {self.installer.name}'s"
             )
+        if "project" in used and not self.project:
+            raise ValueError(f"spelling {self.name}: only a syncing spelling (project=True) has a project")
         wrong = [s for s in self.scenarios if s not in SCENARIOS or SCENARIOS[s].intent != self.intent]
         if wrong:
             raise ValueError(f"spelling {self.name}: {wrong} are not scenarios of the intent {self.intent}")
@@ -308,6 +316,19 @@ SPELLINGS: tuple[Spelling, ...] = (
         ("{uv}", "pip", "install", "--python", "{user_base}"),
         note="--python at the user base, as tried in uv#13107: uv looks there for a venv or an interpreter.",
         scenarios=("explicit-user",),
+        fixtures=(MAIN_FIXTURE,),
+    ),
+    Spelling(
+        "uv-sync",
+        INSTALLERS["uv"],
+        Intent.USER,
+        ("{uv}", "sync", "--project", "{project}"),
+        env={"UV_PROJECT_ENVIRONMENT": "{user_base}"},
+        project=True,
+        note="uv's answer to --user (uv#12197, seed 004): a project that needs the package, synced with "
+        "UV_PROJECT_ENVIRONMENT at the interpreter's user base. uv makes that directory a venv when it does "
+        "not exist yet, and refuses it when it exists and is not one (seed 003).",
+        scenarios=("explicit-user", "user-base-in-use"),
         fixtures=(MAIN_FIXTURE,),
     ),
     Spelling("reference", INSTALLERS["reference"], Intent.IMPLICIT, ("{python}", "{reference}", "install")),

@@ -74,6 +74,8 @@ class Scenario:
     #: After the install the account's user base, and nothing else, is copied into a fresh target of the
     #: same image, where the imports and scripts are checked: a multi-stage build's ``COPY --from``.
     next_stage: bool = False
+    #: A fixture the account installed with pip-latest --user before the command: its user base is in use.
+    earlier_user_install: str | None = None
 
     def __post_init__(self) -> None:
         if self.system_site_packages and not self.venv:
@@ -90,6 +92,10 @@ class Scenario:
             )
         if self.next_stage and (self.action != Action.INSTALL or self.venv or self.intent != Intent.USER):
             raise ValueError(f"scenario {self.name}: the next stage copies a user install's user base")
+        if self.earlier_user_install is not None and (self.venv or self.action != Action.INSTALL):
+            raise ValueError(
+                f"scenario {self.name}: an earlier user install is set up for installs outside a venv"
+            )
         if self.action.after_setup_install and self.override == Override.FLAG:
             # Its set-up install must not depend on whether this version knows the flag.
             raise ValueError(f"scenario {self.name}: {self.action} passes the override in the environment")
@@ -289,6 +295,14 @@ SCENARIOS: dict[str, Scenario] = {
             override=Override.ENV,
             system_copy=SystemCopy("demo-base", "1.0"),
             fixtures=("demo-app",),
+        ),
+        Scenario(
+            "user-base-in-use",
+            Intent.USER,
+            "A user install when the user base is already in use: the account installed demo-base with "
+            "pip --user before, as any second install meets it.",
+            override=Override.ENV,
+            earlier_user_install="demo-base",
         ),
         Scenario(
             "venv-system-site-user",

@@ -192,7 +192,8 @@ def judge_install(
         reasons.append(f"installs {names} again, which an installed copy satisfies ({count} file(s))")
         stray = [p for p in stray if p not in duplicated]
     if stray:
-        reasons.append(f"stray file(s): {', '.join(stray[:3])}")
+        more = f" and {len(stray) - 3} more" if len(stray) > 3 else ""
+        reasons.append(f"stray file(s): {', '.join(stray[:3])}{more}")
     if reasons:
         return Judgement(Verdict.DIFFERS, reasons, roles, landing)
     return Judgement(Verdict.CONFORMS, [f"lands in {scheme} and works"], roles, landing)

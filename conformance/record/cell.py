@@ -101,6 +101,9 @@ class Observation:
     imports: list[ImportCheck] = field(default_factory=list)
     scripts: list[ScriptCheck] = field(default_factory=list)
     installed: list[FileChange] = field(default_factory=list)  # uninstall scenarios: what set-up added
+    #: A syncing spelling's project, written in the account's home before the command: part of what its user
+    #: types, not a set-up of the target (older documents have none).
+    project: CommandRun | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Observation:
@@ -114,6 +117,7 @@ class Observation:
                 "imports": [ImportCheck(**c) for c in data["imports"]],
                 "scripts": [ScriptCheck(**s) for s in data["scripts"]],
                 "installed": [FileChange.from_json(f) for f in data["installed"]],
+                "project": CommandRun(**data["project"]) if data.get("project") else None,
             }
         )
 

@@ -266,6 +266,11 @@ def _evidence(views: list[TargetView], helpers: dict[str, object]) -> dict[str, 
     return blobs
 
 
+def typed_env(cell: Cell, spelling_env: dict[str, str]) -> dict[str, str]:
+    """The variables a spelling sets, as the cell set them (a placeholder such as the user base filled)."""
+    return {name: cell.environment.get(name, value) for name, value in spelling_env.items()}
+
+
 def render_html(document: MatrixDocument) -> str:
     """The page: run header, advice, legend, parity, filters, a table per target, each cell's evidence."""
     tables = target_tables(document)
@@ -282,6 +287,7 @@ def render_html(document: MatrixDocument) -> str:
         "comparisons": comparisons,
         "baseline": BASELINE,
         "invocation": invocation,
+        "typed_env": typed_env,
         "is_changed": is_changed,
         "outcome": outcome,
         "intent_label": intent_label,

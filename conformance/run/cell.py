@@ -20,8 +20,10 @@ from conformance.record.cell import Cell, FileChange, Observation
 from conformance.run.facts import InterpreterFacts
 from conformance.run.invocation import (
     after_invocation,
+    install_earlier,
     install_invocation,
     install_system_copy,
+    make_project,
     make_venv,
     run,
     scenario_env,
@@ -72,15 +74,17 @@ def run_cell(
     fixture = all_fixtures()[spec.fixture]
     platform = backend.platform
     env = scenario_env(scenario, account, platform)
-    venv = install_system_copy(backend, scenario, toolset) + make_venv(backend, scenario, account)
+    setup = install_system_copy(backend, scenario, toolset) + make_venv(backend, scenario, account)
+    setup += install_earlier(backend, scenario, account, toolset)
     facts = probe_facts(backend, account, env)
     fixtures = tuple(installed_wheel(f, facts) for f in closure(fixture.name))
     expectation = expect(scenario, facts, fixture.name)
     installing = installing_spelling(scenario, spelling)
+    project = make_project(backend, installing, account, fixture.name, facts)
     install = install_invocation(installing, scenario, account, fixture.name, toolset, facts, platform)
     timing: dict[str, float] = {"facts": time.monotonic() - started}
     after = scenario.action.after_setup_install
-    setup, installed = venv, []
+    installed: list[FileChange] = []
     if after:
         setup.append(command_run(run(backend, install, account)))
         installed = observe(backend, facts, rebase=True, account=account).files
@@ -114,6 +118,7 @@ def run_cell(
         imports=observed.imports,
         scripts=observed.scripts,
         installed=installed,
+        project=project,
     )
     if scenario.action == Action.UNINSTALL:
         judgement = judge_uninstall(observation, fixtures, facts)

@@ -14,6 +14,9 @@ ERROR_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("externally-managed", r"externally[- ]managed"),
         ("venv-conflict", r"not visible in this virtualenv|lack sys\.path precedence"),
+        # uv, handed a directory that is neither a venv nor an interpreter's prefix (seeds 003 and 004): "...
+        # is not a valid Python environment (no Python executable was found)".
+        ("not-an-environment", r"not a valid python environment"),
         # uv: "No virtual environment found", or "... or system Python installation found for directory".
         ("no-environment", r"no virtual environment (or system python installation )?found"),
         ("user-site-disabled", r"user site-packages are disabled"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import ntpath
 from dataclasses import dataclass
 
@@ -108,18 +109,93 @@ def system_copy_setup(scenario: Scenario, toolset: Toolset, platform: Platform =
     return Invocation((*argv, f"{copy.project}=={copy.version}"), env)
 
 
-def install_system_copy(backend: Backend, scenario: Scenario, toolset: Toolset) -> list[CommandRun]:
-    """Install the scenario's system copy as root, then take a new first snapshot (the copy is the scenario's
-    environment, not the installer's writes); the set-up's record, if any."""
-    setup = system_copy_setup(scenario, toolset, backend.platform)
+def earlier_install_setup(
+    scenario: Scenario, account: Account, toolset: Toolset, platform: Platform = POSIX
+) -> Invocation | None:
+    """The command the account runs in the cell's set-up to put the scenario's earlier user install in its
+    user base (None: it has none): pip-latest --user, whichever installer the cell is about."""
+    if scenario.earlier_user_install is None:
+        return None
+    pip = INSTALLERS["pip-latest"]
+    assert pip.staging is not None
+    program = platform.native(toolset.placeholders[pip.staging.placeholder])
+    wheels = platform.native(toolset.placeholders["wheelhouse"])
+    env = {**installer_env(pip, platform), **pip.break_system_packages_env}
+    env.update(scenario_env(scenario, account, platform))
+    argv = (*platform.python(env), program, "install", "--user", "--no-index", "--find-links", wheels)
+    return Invocation((*argv, scenario.earlier_user_install), env)
+
+
+#: Writes a project (argv: its directory, its pyproject.toml's text).
+_WRITE_PROJECT = (
+    "import pathlib, sys; where = pathlib.Path(sys.argv[1]); where.mkdir(parents=True); "
+    "(where / 'pyproject.toml').write_text(sys.argv[2], encoding='utf-8')"
+)
+
+
+def project_dir(account: Account, platform: Platform = POSIX) -> str:
+    """Where a spelling that syncs a project finds it: a directory in the account's home."""
+    return _in_home(account, "cell-project", platform)
+
+
+def project_setup(
+    spelling: Spelling,
+    account: Account,
+    requirement: str,
+    facts: InterpreterFacts,
+    platform: Platform = POSIX,
+) -> Invocation | None:
+    """The command the account runs in the cell's set-up to write the project a syncing spelling installs
+    from (None: the spelling installs the requirement itself): a virtual project (no build system, so only
+    its dependencies are installed) that needs the requirement, on the target's Python version."""
+    if not spelling.project:
+        return None
+    pyproject = "\n".join(
+        (
+            "[project]",
+            'name = "cell-project"',
+            'version = "0"',
+            f"requires-python = {json.dumps('>=' + facts.version_short)}",
+            f"dependencies = [{json.dumps(requirement)}]",
+            "",
+        )
+    )
+    argv = (*platform.python({}), "-c", _WRITE_PROJECT, project_dir(account, platform), pyproject)
+    return Invocation(argv, {})
+
+
+def _set_up(backend: Backend, setup: Invocation | None, account: Account, what: str) -> list[CommandRun]:
+    """Run a set-up command, then take a new first snapshot (what it made is the scenario's environment, not
+    the installer's writes); the set-up's record, if any."""
     if setup is None:
         return []
-    result = run(backend, setup, accounts_of(backend)["root"])
+    result = run(backend, setup, account)
     if result.exit_code != 0:
-        output = (result.stdout + result.stderr).strip()[-800:]
-        raise RuntimeError(f"installing the system copy failed: {output}")
+        raise RuntimeError(f"{what} failed: {(result.stdout + result.stderr).strip()[-800:]}")
     begin(backend)
     return [command_run(result)]
+
+
+def install_system_copy(backend: Backend, scenario: Scenario, toolset: Toolset) -> list[CommandRun]:
+    """Install the scenario's system copy as root."""
+    setup = system_copy_setup(scenario, toolset, backend.platform)
+    return _set_up(backend, setup, accounts_of(backend)["root"], "installing the system copy")
+
+
+def install_earlier(
+    backend: Backend, scenario: Scenario, account: Account, toolset: Toolset
+) -> list[CommandRun]:
+    """Put the scenario's earlier user install in the account's user base."""
+    setup = earlier_install_setup(scenario, account, toolset, backend.platform)
+    return _set_up(backend, setup, account, "the earlier user install")
+
+
+def make_project(
+    backend: Backend, spelling: Spelling, account: Account, requirement: str, facts: InterpreterFacts
+) -> CommandRun | None:
+    """Write the project a syncing spelling installs from."""
+    setup = project_setup(spelling, account, requirement, facts, backend.platform)
+    return next(iter(_set_up(backend, setup, account, "writing the project")), None)
 
 
 def installer_env(installer: Installer, platform: Platform = POSIX) -> dict[str, str]:
@@ -143,12 +219,20 @@ def _render(
     return tuple(rendered)
 
 
-def _values(toolset: Toolset, facts: InterpreterFacts, platform: Platform) -> dict[str, str]:
+def _values(
+    toolset: Toolset, facts: InterpreterFacts, account: Account, platform: Platform
+) -> dict[str, str]:
     return {
         "user_base": facts.user_base,
         "user_site": facts.user_site,
+        "project": project_dir(account, platform),
         **{name: platform.native(path) for name, path in toolset.placeholders.items()},
     }
+
+
+def _spelling_env(spelling: Spelling, values: dict[str, str]) -> dict[str, str]:
+    """The variables a spelling sets, their placeholders filled."""
+    return {name: value.format(**values) for name, value in spelling.env.items()}
 
 
 def version_of(installer: str, toolset: Toolset, facts: InterpreterFacts) -> str | None:
@@ -173,15 +257,18 @@ def install_invocation(
     """The install command (in an uninstall scenario, its set-up), with the scenario's override."""
     installer = spelling.installer
     template = spelling.install
-    env = {**installer_env(installer, platform), **spelling.env, **scenario_env(scenario, account, platform)}
+    values = _values(toolset, facts, account, platform)
+    env = {**installer_env(installer, platform), **_spelling_env(spelling, values)}
+    env.update(scenario_env(scenario, account, platform))
     if scenario.upgrade:
         template = (*template, spelling.upgrade_flag)
     if scenario.override == Override.FLAG:
         template = (*template, spelling.break_system_packages_flag)
     elif scenario.override == Override.ENV:
         env.update(installer.break_system_packages_env)
-    values = _values(toolset, facts, platform)
-    argv = _render((*template, *installer.source_args, requirement), values, platform, env)
+    # A syncing spelling's requirement is in the project it syncs (make_project), not on its command line.
+    requirements = () if spelling.project else (requirement,)
+    argv = _render((*template, *installer.source_args, *requirements), values, platform, env)
     return Invocation(argv, env)
 
 
@@ -201,10 +288,11 @@ def after_invocation(
     if template is None:
         raise ValueError(f"spelling {spelling.name} has no {scenario.action} command")
     installer = spelling.installer
-    env = {**installer_env(installer, platform), **spelling.env, **scenario_env(scenario, account, platform)}
+    values = _values(toolset, facts, account, platform)
+    env = {**installer_env(installer, platform), **_spelling_env(spelling, values)}
+    env.update(scenario_env(scenario, account, platform))
     if scenario.break_system_packages:
         env.update(installer.break_system_packages_env)
-    values = _values(toolset, facts, platform)
     return Invocation(_render((*template, *arguments), values, platform, env), env)
 
 
@@ -213,13 +301,5 @@ def run(backend: Backend, invocation: Invocation, account: Account) -> ExecResul
 
 
 def make_venv(backend: Backend, scenario: Scenario, account: Account) -> list[CommandRun]:
-    """Make the scenario's venv when the cell's set-up does, then take a new first snapshot (the venv is the
-    scenario's environment, not the installer's writes); the set-up's record, if any."""
-    setup = venv_setup(scenario, account, backend.platform)
-    if setup is None:
-        return []
-    result = run(backend, setup, account)
-    if result.exit_code != 0:
-        raise RuntimeError(f"making the venv failed: {(result.stdout + result.stderr).strip()[-800:]}")
-    begin(backend)
-    return [command_run(result)]
+    """Make the scenario's venv when the cell's set-up does."""
+    return _set_up(backend, venv_setup(scenario, account, backend.platform), account, "making the venv")

@@ -47,6 +47,15 @@ def test_a_spelling_may_use_only_its_installers_placeholders() -> None:
         Spelling("pip-odd", INSTALLERS["pip"], Intent.USER, ("{python}", "-m", "pip"), ("{uv}",))
 
 
+def test_a_spellings_variables_use_its_placeholders_and_only_a_syncing_spelling_has_a_project() -> None:
+    with pytest.raises(ValueError, match=r"placeholders \['pip_latest'\] are not uv's"):
+        Spelling("uv-odd", INSTALLERS["uv"], Intent.USER, ("{uv}", "pip"), env={"X": "{pip_latest}"})
+    with pytest.raises(ValueError, match=r"only a syncing spelling \(project=True\) has a project"):
+        Spelling("uv-odd", INSTALLERS["uv"], Intent.USER, ("{uv}", "sync", "--project", "{project}"))
+    synced = Spelling("uv-ok", INSTALLERS["uv"], Intent.USER, ("{uv}", "sync"), project=True)
+    assert synced.project
+
+
 def test_an_installer_with_a_staged_version_is_staged() -> None:
     with pytest.raises(ValueError, match="a staged version needs a staging"):
         Installer("unstaged", VersionSource.STAGED, ())

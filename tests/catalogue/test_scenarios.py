@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conformance.catalogue.fixtures import all_fixtures
 from conformance.catalogue.scenarios import SCENARIOS, Action, Intent, Override, Scenario, SystemCopy
 
 
@@ -28,6 +29,17 @@ def test_a_system_copy_is_set_up_for_installs_outside_a_venv() -> None:
         Scenario("odd", Intent.USER, "", venv=True, system_copy=copy)
     with pytest.raises(ValueError, match="a system copy is set up for installs outside a venv"):
         Scenario("odd", Intent.USER, "", override=Override.ENV, action=Action.UNINSTALL, system_copy=copy)
+
+
+def test_an_earlier_user_install_is_set_up_for_installs_outside_a_venv_of_a_demo_fixture() -> None:
+    with pytest.raises(ValueError, match="an earlier user install is set up for installs outside a venv"):
+        Scenario("odd", Intent.USER, "", venv=True, earlier_user_install="demo-base")
+    with pytest.raises(ValueError, match="an earlier user install is set up for installs outside a venv"):
+        Scenario("odd", Intent.USER, "", action=Action.UNINSTALL, earlier_user_install="demo-base")
+    earlier = {s.earlier_user_install for s in SCENARIOS.values()} - {None}
+    assert earlier and earlier <= set(all_fixtures())
+    # Another project than the one installed: what the set-up put there is not the command's to touch.
+    assert all(s.earlier_user_install not in s.fixtures for s in SCENARIOS.values())
 
 
 def test_only_an_uninstall_has_another_spelling_install_first() -> None:

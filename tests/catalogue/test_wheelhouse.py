@@ -72,13 +72,14 @@ def test_a_requirements_file_chooses_the_rows(real_wheelhouse: Path, tmp_path: P
     assert [n for n, f in fixtures.items() if not f.dependency_only] == ["pycodestyle", "pyflakes"]
 
 
-def test_the_matrix_runs_them_in_every_scenario_without_a_system_copy(
+def test_the_matrix_runs_them_in_every_scenario_that_installs_no_demo_fixture_first(
     real_wheelhouse: Path, tmp_path: Path, wheelhouse_in_use: None
 ) -> None:
     use_wheelhouse(real_wheelhouse)
     assert [f.name for f in closure("flake8")] == ["flake8", "mccabe", "pycodestyle", "pyflakes"]
     for scenario in SCENARIOS.values():
-        assert rows_of(scenario) == (() if scenario.system_copy else ("flake8",)), scenario.name
+        demo_first = scenario.system_copy or scenario.earlier_user_install
+        assert rows_of(scenario) == (() if demo_first else ("flake8",)), scenario.name
     cells = Selection.from_options({"targets": "debian-bookworm", "accounts": "user"}).cells()
     assert {c.fixture for c in cells} == {"flake8"}
     # The pip workarounds shown for demo-pkg alone are columns of a person's own rows.

@@ -37,7 +37,13 @@ def test_filters_combine() -> None:
     ).cells()
     assert cells
     assert {(c.target, c.account, c.scenario) for c in cells} == {("ubuntu-noble", "user", "explicit-user")}
-    assert {c.spelling for c in cells} == {"uv-user", "uv-prefix", "uv-target", "uv-python-user-base"}
+    assert {c.spelling for c in cells} == {
+        "uv-user",
+        "uv-prefix",
+        "uv-target",
+        "uv-python-user-base",
+        "uv-sync",
+    }
 
 
 def test_everything_is_every_scenario_fixture_and_spelling() -> None:

@@ -77,6 +77,7 @@ _observations = st.builds(
         max_size=2,
     ),
     installed=st.lists(_changes, max_size=3),
+    project=st.none() | _commands,
 )
 _cells = st.builds(
     Cell,
@@ -164,3 +165,9 @@ def test_an_unknown_verdict_is_refused() -> None:
     record = {**varied()[0].to_json(), "verdict": "works"}
     with pytest.raises(ValueError, match="'works' is not a valid Verdict"):
         Cell.from_json(record)
+
+
+def test_a_record_from_before_syncing_spellings_has_no_project() -> None:
+    record = varied()[0].to_json()
+    del record["observation"]["project"]
+    assert Cell.from_json(record).observation.project is None

@@ -295,6 +295,19 @@ def test_advice_types_a_spellings_variables_before_its_command() -> None:
     assert "<code>UV_SYSTEM_PYTHON=1 /opt/conformance/tools/uv pip install demo-pkg</code>" in advice
 
 
+def test_advice_types_a_spellings_variables_as_the_cell_set_them() -> None:
+    # The catalogue's UV_PROJECT_ENVIRONMENT={user_base} is the account's own user base in its cells.
+    cell = record(
+        "uv-sync", scenario="explicit-user", environment={"UV_PROJECT_ENVIRONMENT": "/home/user/.local"}
+    )
+    cell = replace(cell, installer="uv", command=["uv", "sync", "--project", "/home/user/cell-project"])
+    advice = render_html(document([cell])).split('<section id="advice">', 1)[1].split("</section>", 1)[0]
+    assert (
+        "<code>UV_PROJECT_ENVIRONMENT=/home/user/.local uv sync --project /home/user/cell-project</code>"
+        in advice
+    )
+
+
 def test_a_quick_run_says_so_in_the_run_facts(doc: MatrixDocument) -> None:
     def run_facts(page: str) -> str:
         return page.split('<section id="run">', 1)[1].split("</dl>", 1)[0]

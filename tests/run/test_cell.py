@@ -1,9 +1,17 @@
-"""The orchestrator's next stage: which directory of the target a multi-stage build copies."""
+"""The orchestrator: which directory of the target a multi-stage build copies; set-ups that are the
+scenario's or the spelling's, not the command's writes."""
 
 from __future__ import annotations
 
-from conformance.record.cell import FileChange
-from conformance.run.cell import user_base_dir
+from collections.abc import Callable
+
+import pytest
+
+from conformance.backend.pool import ContainerPool
+from conformance.backend.staging import Toolset
+from conformance.matrix.cells import CellSpec
+from conformance.record.cell import Cell, FileChange
+from conformance.run.cell import run_cell, user_base_dir
 from conformance.run.facts import InterpreterFacts
 from conformance.vocabulary import Change
 from tests.windows_facts import USER_BASE, windows_facts
@@ -34,3 +42,46 @@ def test_nothing_is_copied_when_nothing_landed_in_the_user_base(host_facts: Inte
     # A directory beside the user base whose name starts with the same letters is not in it.
     files = [_added("/etc/elsewhere"), _added(f"{host_facts.user_base}-other/x.py")]
     assert user_base_dir(files, host_facts) is None
+
+
+@pytest.fixture
+def run_spec(
+    target_images: Callable[[str], str], toolset: Toolset, container_pool: ContainerPool
+) -> Callable[[CellSpec], Cell]:
+    def execute(spec: CellSpec) -> Cell:
+        container = container_pool.take(target_images(spec.target))
+        try:
+            return run_cell(spec, container, toolset)
+        finally:
+            container_pool.release(container)
+
+    return execute
+
+
+@pytest.mark.docker
+def test_a_syncing_spellings_project_is_written_first_and_is_not_its_write(
+    run_spec: Callable[[CellSpec], Cell],
+) -> None:
+    cell = run_spec(CellSpec("debian-bookworm", "user", "explicit-user", "demo-pkg", "uv-sync"))
+    project = cell.observation.project
+    assert project is not None and project.exit_code == 0 and not cell.observation.setup
+    assert (
+        "demo-pkg" not in cell.command and cell.environment["UV_PROJECT_ENVIRONMENT"] == "/home/user/.local"
+    )
+    written = {f.path for f in cell.observation.files}
+    # uv locks the project it syncs and makes the user base a venv; the project itself was there before.
+    assert {"/home/user/cell-project/uv.lock", "/home/user/.local/pyvenv.cfg"} <= written
+    assert "/home/user/cell-project/pyproject.toml" not in written
+
+
+@pytest.mark.docker
+def test_an_earlier_user_install_is_set_up_and_uv_sync_refuses_the_user_base_it_made(
+    run_spec: Callable[[CellSpec], Cell],
+) -> None:
+    pip = run_spec(CellSpec("debian-bookworm", "user", "user-base-in-use", "demo-pkg", "pip-latest"))
+    (setup,) = pip.observation.setup
+    assert setup.exit_code == 0 and setup.argv[-1] == "demo-base" and "--user" in setup.argv
+    assert not [f.path for f in pip.observation.files if "demo_base" in f.path]  # not the command's
+    assert pip.verdict == "conforms", pip.judgement.reasons
+    uv = run_spec(CellSpec("debian-bookworm", "user", "user-base-in-use", "demo-pkg", "uv-sync"))
+    assert uv.observation.command.error_class == "not-an-environment", uv.observation.command.stderr

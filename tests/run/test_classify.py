@@ -47,6 +47,12 @@ from conformance.run.classify import OTHER, classify, excerpt
             "permission-denied",
         ),
         ("error: No virtual environment found; run `uv venv` to create an environment", "no-environment"),
+        (
+            # uv sync with UV_PROJECT_ENVIRONMENT at a user base already in use, as uv 0.13.9 says it.
+            "error: Project virtual environment directory `/home/user/.local` cannot be used because it is "
+            "not a valid Python environment (no Python executable was found)",
+            "not-an-environment",
+        ),
         ("ERROR: Could not find a version that satisfies the requirement nope", "not-found"),
         ("Segmentation fault", OTHER),
     ],

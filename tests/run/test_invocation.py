@@ -3,6 +3,7 @@ says; scenarios add their variables, user base and venv."""
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +18,10 @@ from conformance.catalogue.scenarios import SCENARIOS, Intent
 from conformance.run.facts import InterpreterFacts
 from conformance.run.invocation import (
     after_invocation,
+    earlier_install_setup,
     install_invocation,
+    project_dir,
+    project_setup,
     scenario_env,
     system_copy_setup,
     venv_setup,
@@ -79,6 +83,12 @@ RENDERED: dict[tuple[str, Intent], tuple[str, str | None]] = {
     ("pip-latest-target", Intent.USER): (f"{_PIP_LATEST} install --target {USER_SITE} {_SOURCE}", None),
     ("uv-system-env", Intent.IMPLICIT): (f"{_UV} install {_SOURCE}", None),  # UV_SYSTEM_PYTHON=1: below
     ("uv-python-user-base", Intent.USER): (f"{_UV} install --python {USER_BASE} {_SOURCE}", None),
+    # UV_PROJECT_ENVIRONMENT at the user base, and the requirement in the project: below.
+    ("uv-sync", Intent.USER): (
+        "/opt/conformance/tools/uv sync --project /home/user/cell-project --no-index --find-links "
+        "/opt/conformance/wheelhouse",
+        None,
+    ),
 }
 #: The scenario each intent's spellings are rendered in (all of them without an override flag).
 _RENDERED_IN = {
@@ -321,3 +331,42 @@ def test_a_show_names_the_package_and_a_freeze_does_not(
         rendered = (action.argv[0], *argv)
     values = {"{pip_latest}": action.argv[1], "{user_site}": host_facts.user_site}
     assert action.argv == tuple(values.get(a, a) for a in rendered)
+
+
+def test_a_syncing_spelling_has_its_requirement_in_a_project_and_its_variables_filled(
+    host_facts: InterpreterFacts, facts_with: Callable[..., InterpreterFacts]
+) -> None:
+    facts = facts_with(host_facts, user_base=USER_BASE, version="3.12.4")
+    spelling, user = _spelling("uv-sync"), ACCOUNTS["user"]
+    invocation = install_invocation(spelling, SCENARIOS["explicit-user"], user, "demo-pkg", TOOLS, facts)
+    assert "demo-pkg" not in invocation.argv
+    assert invocation.env["UV_PROJECT_ENVIRONMENT"] == USER_BASE
+    setup = project_setup(spelling, user, "demo-pkg>=1", facts)
+    assert setup is not None and setup.argv[-2] == project_dir(user) == "/home/user/cell-project"
+    project = tomllib.loads(setup.argv[-1])["project"]
+    assert project["dependencies"] == ["demo-pkg>=1"] and project["requires-python"] == ">=3.12"
+    assert "build-system" not in tomllib.loads(setup.argv[-1])  # a virtual project: its dependencies only
+    assert project_setup(_spelling("uv-prefix"), user, "demo-pkg", facts) is None
+
+
+def test_a_project_is_written_where_the_windows_account_has_its_profile(host_facts: InterpreterFacts) -> None:
+    wine = platform_of("windows-cpython3.13-wine")
+    setup = project_setup(_spelling("uv-sync"), ACCOUNTS["user"], "demo-pkg", host_facts, wine)
+    assert setup is not None and setup.argv[-2].endswith("\\cell-project")
+    assert setup.argv[-2] == project_dir(ACCOUNTS["user"], wine)
+
+
+def test_the_earlier_user_install_is_pip_latests_as_the_account(host_facts: InterpreterFacts) -> None:
+    setup = earlier_install_setup(SCENARIOS["user-base-in-use"], ACCOUNTS["user"], TOOLS)
+    assert setup is not None
+    assert setup.argv[1:] == (
+        "/opt/conformance/tools/pip-26.3-py3-none-any.whl/pip",
+        "install",
+        "--user",
+        "--no-index",
+        "--find-links",
+        "/opt/conformance/wheelhouse",
+        "demo-base",
+    )
+    assert setup.env["PIP_BREAK_SYSTEM_PACKAGES"] == "1"  # the marker is not this scenario's question
+    assert earlier_install_setup(SCENARIOS["explicit-user"], ACCOUNTS["user"], TOOLS) is None
