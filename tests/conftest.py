@@ -17,11 +17,14 @@ from conformance.run.facts import InterpreterFacts
 pytest_plugins = ["pytester"]
 
 
-def run_probe(home: Path, *args: str, extra_env: dict[str, str] | None = None) -> object:
-    """Run the probe with this interpreter, HOME in a temporary directory, nothing else from the host."""
+def run_probe(
+    home: Path, *args: str, extra_env: dict[str, str] | None = None, python: str = sys.executable
+) -> object:
+    """Run the probe with this interpreter (or ``python``), HOME in a temporary directory, nothing else
+    from the host."""
     env = {"HOME": str(home), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), **(extra_env or {})}
     result = subprocess.run(
-        [sys.executable, "-B", probe.__file__, *args], capture_output=True, text=True, env=env, check=True
+        [python, "-B", probe.__file__, *args], capture_output=True, text=True, env=env, check=True
     )
     return json.loads(result.stdout)
 

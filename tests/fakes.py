@@ -25,6 +25,8 @@ class LocalBackend:
     tools: str = str(Path(probe.__file__).parent)
     closed: bool = False
     platform: Platform = POSIX
+    #: Its own accounts, as the host backend has them (None: the catalogue's).
+    accounts: Mapping[str, Account] | None = None
 
     @property
     def identity(self) -> str:

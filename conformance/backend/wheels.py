@@ -10,19 +10,10 @@ from pathlib import Path
 
 from conformance import __version__
 from conformance.archive import add_file, record_file, record_rows
+from conformance.backend.metadata import metadata
+from conformance.backend.sdists import build_sdist
 from conformance.catalogue.fixtures import ROOT_DIR, Fixture, all_fixtures
 from conformance.catalogue.scenarios import SCENARIOS
-
-
-def _metadata(fixture: Fixture) -> bytes:
-    lines = [
-        "Metadata-Version: 2.1",
-        f"Name: {fixture.name}",
-        f"Version: {fixture.version}",
-        f"Summary: {fixture.summary}",
-        *(f"Requires-Dist: {r}" for r in fixture.requires),
-    ]
-    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _wheel_file(fixture: Fixture) -> bytes:
@@ -50,7 +41,7 @@ def wheel_entries(fixture: Fixture) -> list[tuple[str, bytes, int]]:
         mode = 0o755 if member.key == "scripts" else 0o644
         arcname = member.path if member.key == "root" else f"{data_dir}/{member.key}/{member.path}"
         entries.append((arcname, content, mode))
-    meta = [("METADATA", _metadata(fixture)), ("WHEEL", _wheel_file(fixture))]
+    meta = [("METADATA", metadata(fixture)), ("WHEEL", _wheel_file(fixture))]
     entry_points = _entry_points(fixture)
     if entry_points is not None:
         meta.append(("entry_points.txt", entry_points))
@@ -76,9 +67,14 @@ def build_wheel(fixture: Fixture, out_dir: Path) -> Path:
 
 
 def build_wheelhouse(out_dir: Path, fixtures: Iterable[Fixture] | None = None) -> list[Path]:
-    """Build every fixture (or the given ones) into ``out_dir``, a find-links directory."""
+    """Build every fixture (or the given ones) into ``out_dir``, a find-links directory: its wheels, or the
+    sdist of a fixture published as one."""
     chosen = all_fixtures().values() if fixtures is None else fixtures
-    return [build_wheel(wheel, out_dir) for f in chosen for wheel in f.wheels]
+    return [
+        build_sdist(wheel, out_dir) if wheel.build_backend else build_wheel(wheel, out_dir)
+        for f in chosen
+        for wheel in f.wheels
+    ]
 
 
 def build_system_copies(out_dir: Path) -> list[Path]:

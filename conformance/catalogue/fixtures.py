@@ -63,6 +63,8 @@ class Fixture:
     dist_info_dir: str = ""
     #: What its console scripts are run with after an install.
     script_args: tuple[str, ...] = ()
+    #: The fixture whose package builds it, when it is published as an sdist only (None: as a wheel).
+    build_backend: str | None = None
 
     @property
     def platform(self) -> str:
@@ -82,6 +84,17 @@ class Fixture:
     @property
     def wheel_name(self) -> str:
         return self.wheel.name if self.wheel else f"{self.normalized}-{self.version}-{self.tag}.whl"
+
+    @property
+    def sdist_name(self) -> str:
+        """The sdist's file name (PEP 625)."""
+        return f"{self.normalized}-{self.version}.tar.gz"
+
+    @property
+    def file_name(self) -> str:
+        """The file of the wheelhouse an installer finds: the sdist of a fixture published as one, else the
+        wheel."""
+        return self.sdist_name if self.build_backend is not None else self.wheel_name
 
     @property
     def dist_info(self) -> str:
@@ -125,8 +138,14 @@ def _validated(source: Path) -> dict[str, Any]:
             Requirement(requirement)
     except (InvalidVersion, InvalidRequirement) as error:
         raise FixtureError(f"{path}: {error}") from error
-    if not (source / ROOT_DIR / spec["import_name"]).is_dir():
-        raise FixtureError(f"{path}: no package directory {ROOT_DIR}/{spec['import_name']}/ beside it")
+    backend = spec.get("build_backend")
+    if backend is not None and (not isinstance(backend, str) or spec.get("tags")):
+        raise FixtureError(
+            f"{path}: 'build_backend' names the fixture that builds this sdist (a str; an sdist has no tags)"
+        )
+    package = "/".join(spec["import_name"].split("."))
+    if not (source / ROOT_DIR / package).is_dir():
+        raise FixtureError(f"{path}: no package directory {ROOT_DIR}/{package}/ beside it")
     for tag in spec.get("tags", ()):
         if not isinstance(tag, str) or tag.count("-") != 2:
             raise FixtureError(f"{path}: tag {tag!r} is not a wheel tag like py3-none-any")
@@ -152,6 +171,7 @@ def load_fixture(source: Path) -> Fixture:
         members=_members(source),
         source=source,
         dependency_only=bool(spec.get("dependency_only", False)),
+        build_backend=spec.get("build_backend"),
     )
     tags = spec.get("tags", ())
     return replace(base, variants=tuple(_variant(base, t) for t in tags)) if tags else base
@@ -185,8 +205,13 @@ def all_fixtures() -> dict[str, Fixture]:
         from conformance.catalogue.wheelhouse import load_wheelhouse  # it builds on this module
 
         return load_wheelhouse(*_wheelhouse)
-    found = (load_fixture(p.parent) for p in sorted(FIXTURES_DIR.glob("*/fixture.toml")))
-    return {f.name: f for f in found}
+    found = {f.name: f for f in (load_fixture(p.parent) for p in sorted(FIXTURES_DIR.glob("*/fixture.toml")))}
+    for fixture in found.values():
+        if fixture.build_backend is not None and fixture.build_backend not in found:
+            raise FixtureError(
+                f"{fixture.source / 'fixture.toml'}: build_backend {fixture.build_backend!r} is not a fixture"
+            )
+    return found
 
 
 def matrix_fixtures() -> tuple[str, ...]:

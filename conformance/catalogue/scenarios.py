@@ -113,7 +113,7 @@ SCENARIOS: dict[str, Scenario] = {
             Intent.IMPLICIT,
             "Install outside a venv with no location flag; pip falls back to the user scheme "
             "when site-packages is not writeable.",
-            fixtures=("demo-pkg", "demo-plat", "demo-plat-tags", "demo-app"),
+            fixtures=("demo-pkg", "demo-plat", "demo-plat-tags", "demo-app", "demo-ns", "demo-sdist"),
         ),
         Scenario(
             "implicit-bsp",
@@ -126,14 +126,14 @@ SCENARIOS: dict[str, Scenario] = {
             "explicit-user",
             Intent.USER,
             "An explicit user-scheme install (pip --user, and uv's workarounds).",
-            fixtures=("demo-pkg", "demo-plat", "demo-plat-tags", "demo-app"),
+            fixtures=("demo-pkg", "demo-plat", "demo-plat-tags", "demo-app", "demo-ns", "demo-sdist"),
         ),
         Scenario(
             "explicit-user-bsp",
             Intent.USER,
             "The explicit user install with --break-system-packages (the PEP 668 override).",
             override=Override.FLAG,
-            fixtures=("demo-pkg", "demo-plat", "demo-plat-tags", "demo-app"),
+            fixtures=("demo-pkg", "demo-plat", "demo-plat-tags", "demo-app", "demo-ns", "demo-sdist"),
         ),
         Scenario(
             "venv-user",

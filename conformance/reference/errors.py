@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+from collections.abc import Sequence
 
 
 class ReferenceFailure(Exception):
@@ -121,13 +122,21 @@ class WheelNotFound(ReferenceFailure):
 class RequirementNotFound(ReferenceFailure):
     """No wheel in the --find-links directories satisfies a requirement."""
 
-    def __init__(self, requirement: str, versions: list[str], *, links: tuple[str, ...]) -> None:
+    def __init__(
+        self, requirement: str, versions: list[str], *, links: tuple[str, ...], sdists: Sequence[str] = ()
+    ) -> None:
         found = ", ".join(versions) if versions else "none"
-        where = (
-            f"Put a compatible wheel for it into one of the --find-links directories ({', '.join(links)})."
-            if links
-            else "Pass -f/--find-links DIR with a directory of wheels."
-        )
+        if sdists:
+            where = (
+                f"Only its sdist is there ({', '.join(sdists)}), and the reference installer installs wheels "
+                "only: build a wheel from it (python3 -m pip wheel --no-deps --no-index -f DIR -w DIR "
+                "PROJECT) and install that."
+            )
+        elif links:
+            joined = ", ".join(links)
+            where = f"Put a compatible wheel for it into one of the --find-links directories ({joined})."
+        else:
+            where = "Pass -f/--find-links DIR with a directory of wheels."
         super().__init__(
             "Could not find a version that satisfies the requirement "
             f"{requirement} (from versions: {found})\n"

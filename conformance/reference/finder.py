@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from packaging.utils import BuildTag, NormalizedName
     from packaging.version import Version
 
+#: The file names pip builds as sdists.
+SDIST_SUFFIXES = (".tar.gz", ".zip")
 #: pip's warning for a --find-links location that is neither a directory nor a file.
 IGNORED_LOCATION = "Location '{}' is ignored: it is either a non-existing path or lacks a specific scheme."
 
@@ -141,6 +143,18 @@ class Finder:
             return next(finals, candidates[0])
         allowed = set(requirement.specifier.filter(c.version for c in candidates))
         return next((c for c in candidates if c.version in allowed), None)
+
+    def sdists(self, name: str) -> list[str]:
+        """The source distributions of a project in the --find-links directories, which pip would build."""
+        wanted = canonical_name(name)
+        found = []
+        for location in self.locations:
+            if os.path.isdir(location):
+                for filename in sorted(os.listdir(location)):
+                    stem = next((filename[: -len(s)] for s in SDIST_SUFFIXES if filename.endswith(s)), None)
+                    if stem is not None and "-" in stem and canonical_name(stem.rsplit("-", 1)[0]) == wanted:
+                        found.append(filename)
+        return found
 
     def versions(self, name: str) -> list[str]:
         """The compatible versions on offer, oldest first, for pip's "(from versions: ...)"."""

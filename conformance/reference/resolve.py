@@ -320,7 +320,10 @@ class _Resolver:
                 return self._installed_node(keep)
             if link is None:
                 raise RequirementNotFound(
-                    str(wanted), self.finder.versions(wanted.name), links=self.finder.locations
+                    str(wanted),
+                    self.finder.versions(wanted.name),
+                    links=self.finder.locations,
+                    sdists=self.finder.sdists(wanted.name),
                 )
         self._log_processing(link, template)
         info = read_wheel(link.path)

@@ -179,6 +179,8 @@ def _set_up(backend: Backend, setup: Invocation | None, account: Account, what: 
 def install_system_copy(backend: Backend, scenario: Scenario, toolset: Toolset) -> list[CommandRun]:
     """Install the scenario's system copy as root."""
     setup = system_copy_setup(scenario, toolset, backend.platform)
+    if setup is None:
+        return []  # a host that runs as a normal user only has no root account: ask for it only when needed
     return _set_up(backend, setup, accounts_of(backend)["root"], "installing the system copy")
 
 

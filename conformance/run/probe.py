@@ -174,7 +174,10 @@ def check(module: str, dist: str) -> dict[str, object]:
     """Whether ``module`` imports and ``dist``'s metadata is visible, for this interpreter and account."""
     result: dict[str, object] = {"module": module, "dist": dist}
     try:
-        imported = __import__(module)
+        import importlib
+
+        # import_module gives the named module itself (a namespace's portion), where __import__ gives the top.
+        imported = importlib.import_module(module)
         result["import"] = True
         result["file"] = getattr(imported, "__file__", None)
     except Exception as error:  # any failure to import is the observation

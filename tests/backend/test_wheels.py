@@ -41,7 +41,7 @@ def test_platlib_fixture_is_not_purelib(tmp_path: Path) -> None:
 def test_a_tagged_fixture_gives_a_wheel_per_tag_in_the_wheelhouse(tmp_path: Path) -> None:
     fixture = all_fixtures()["demo-plat-tags"]
     built = {p.name for p in build_wheelhouse(tmp_path, [fixture])}
-    assert built == {w.wheel_name for w in fixture.wheels}
+    assert built == {w.file_name for w in fixture.wheels}
     for wheel in fixture.wheels:
         with WheelFile.open(tmp_path / wheel.wheel_name) as source:
             source.validate_record()

@@ -40,6 +40,14 @@ def test_scenario_fixtures_exist() -> None:
             'name = "x"\nversion = "1.0"\nimport_name = "x"\nroot_is_purelib = true\n',
             "no package directory src/x/",
         ),
+        (
+            'name = "x"\nversion = "1.0"\nimport_name = "ns.part"\nroot_is_purelib = true\n',
+            "no package directory src/ns/part/",
+        ),
+        (
+            'name = "x"\nversion = "1.0"\nimport_name = "x"\nroot_is_purelib = true\nbuild_backend = 1\n',
+            "'build_backend' names the fixture that builds this sdist",
+        ),
         ("name = [", "cannot be read as TOML"),
     ],
 )
@@ -69,3 +77,18 @@ def test_a_malformed_tag_is_refused(tmp_path: Path) -> None:
     )
     with pytest.raises(FixtureError, match="is not a wheel tag"):
         load_fixture(tmp_path)
+
+
+def test_a_namespace_portion_is_named_by_its_dotted_import_name() -> None:
+    fixture = all_fixtures()["demo-ns"]
+    assert fixture.import_name == "demo_ns.part"
+    paths = {m.path for m in fixture.members}
+    assert "demo_ns/__init__.py" not in paths  # PEP 420: the namespace has no __init__.py
+    assert {"demo_ns/part/__init__.py", "demo_ns.pth", "demo_ns_extra/demo_ns_hook.py"} <= paths
+
+
+def test_an_sdist_fixture_names_a_backend_that_is_a_fixture() -> None:
+    fixture = all_fixtures()["demo-sdist"]
+    assert fixture.build_backend == "demo-backend"
+    assert all_fixtures()["demo-backend"].dependency_only
+    assert fixture.file_name == "demo_sdist-1.0.tar.gz"

@@ -21,7 +21,7 @@ def host_env() -> Environment:
 
 @pytest.fixture(scope="session")
 def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's fixture wheels (demo-pkg, demo-plat, demo-app, demo-base) in a find-links dir."""
+    """The project's fixtures (their wheels, and demo-sdist's sdist) in a find-links dir."""
     out = tmp_path_factory.mktemp("wheelhouse")
     build_wheelhouse(out)
     return out

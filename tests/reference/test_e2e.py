@@ -241,7 +241,7 @@ def test_uid_mismatch_disables_the_user_site(pyz: Path, home: Path, wheelhouse: 
     assert "User site-packages are disabled for this Python." in result.stderr
 
 
-@pytest.mark.parametrize("fixture", ["demo-pkg", "demo-plat", "demo-app"])
+@pytest.mark.parametrize("fixture", ["demo-pkg", "demo-plat", "demo-app", "demo-ns"])
 def test_same_landing_and_uninstall_as_pip(pyz: Path, tmp_path: Path, wheelhouse: Path, fixture: str) -> None:
     homes = {}
     for installer in ("pip", "reference"):

@@ -181,6 +181,15 @@ def test_not_found(make_env: MakeEnv, wheelhouse: Path) -> None:
     assert "--find-links" in text
 
 
+def test_not_found_names_the_sdist_it_cannot_build(make_env: MakeEnv, wheelhouse: Path) -> None:
+    assert any(p.name == "demo_sdist-1.0.tar.gz" for p in wheelhouse.iterdir())
+    with pytest.raises(RequirementNotFound) as caught:
+        plan(make_env(), wheelhouse, "demo-sdist")
+    text = str(caught.value)
+    assert "requirement demo-sdist (from versions: none)" in text
+    assert "Only its sdist is there (demo_sdist-1.0.tar.gz)" in text
+
+
 def test_markers_and_extras(make_env: MakeEnv, tmp_path: Path) -> None:
     links = tmp_path / "links"
     make_wheel(

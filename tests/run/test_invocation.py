@@ -19,7 +19,10 @@ from conformance.run.facts import InterpreterFacts
 from conformance.run.invocation import (
     after_invocation,
     earlier_install_setup,
+    install_earlier,
     install_invocation,
+    install_system_copy,
+    make_venv,
     project_dir,
     project_setup,
     scenario_env,
@@ -28,6 +31,7 @@ from conformance.run.invocation import (
     version_of,
 )
 from tests.conftest import run_probe
+from tests.fakes import LocalBackend, local_account
 
 #: As staging names them (tests/backend/test_staging.py checks that it does).
 TOOLS = Toolset(
@@ -370,3 +374,14 @@ def test_the_earlier_user_install_is_pip_latests_as_the_account(host_facts: Inte
     )
     assert setup.env["PIP_BREAK_SYSTEM_PACKAGES"] == "1"  # the marker is not this scenario's question
     assert earlier_install_setup(SCENARIOS["explicit-user"], ACCOUNTS["user"], TOOLS) is None
+
+
+def test_a_scenario_without_set_up_never_asks_for_root(tmp_path: Path) -> None:
+    # A host run as a normal user has no root account (seen in CI: a KeyError on Windows hosts).
+    user = local_account(tmp_path)
+    backend = LocalBackend(tmp_path, str(tmp_path / "scratch"), accounts={"user": user})
+    scenario = SCENARIOS["explicit-user"]
+    toolset = Toolset(str(tmp_path), {}, {})
+    assert install_system_copy(backend, scenario, toolset) == []
+    assert install_earlier(backend, scenario, user, toolset) == []
+    assert make_venv(backend, scenario, user) == []

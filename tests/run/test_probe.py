@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+import shutil
 import site
 import sys
 import sysconfig
 from pathlib import Path
 
+from conformance.paths import FIXTURES_DIR
 from tests.conftest import run_probe
 
 
@@ -38,6 +40,33 @@ def test_check_reports_import_failures(tmp_path: Path) -> None:
         "metadata_version": None,
     }
     assert site.ENABLE_USER_SITE is not None  # the test process itself is untouched
+
+
+def test_check_imports_a_namespace_portion_only_where_site_processed_its_pth(tmp_path: Path) -> None:
+    # The interpreter this venv was made from: inside the venv, site reads no user site.
+    python = getattr(sys, "_base_executable", sys.executable)
+    tree = FIXTURES_DIR / "demo-ns" / "src"
+    facts = run_probe(tmp_path, "facts", python=python)
+    assert isinstance(facts, dict)
+    user_site = Path(facts["user_site"])
+    shutil.copytree(tree, user_site)
+    raw = run_probe(tmp_path, "check", "demo_ns.part", "demo-ns", python=python)
+    assert isinstance(raw, dict)
+    assert raw["import"] is True, raw
+    assert raw["file"] == str(user_site / "demo_ns" / "part" / "__init__.py")
+    # The same files on PYTHONPATH are not a site directory: the .pth there is never read.
+    home = tmp_path / "other-home"
+    home.mkdir()
+    raw = run_probe(
+        home, "check", "demo_ns.part", "demo-ns", extra_env={"PYTHONPATH": str(user_site)}, python=python
+    )
+    assert raw == {
+        "module": "demo_ns.part",
+        "dist": "demo-ns",
+        "import": False,
+        "error": "ModuleNotFoundError: No module named 'demo_ns_hook'",
+        "metadata_version": None,
+    }
 
 
 def test_facts_carry_the_kernels_proof_of_who_ran_them(tmp_path: Path) -> None:
