@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import ntpath
-import posixpath
-
+from conformance.judge.paths import rules
 from conformance.run.facts import InterpreterFacts
 
 #: sysconfig keys as installers call them; stdlib keys are kept so that a write there is named as such.
@@ -12,20 +10,11 @@ _KEY_NAMES = {"include": "headers"}
 _IGNORED_KEYS = frozenset({"platinclude"})
 
 
-def _inside(path: str, directory: str) -> bool:
-    return path == directory or path.startswith(directory.rstrip("/") + "/")
-
-
-def _inside_nt(path: str, directory: str) -> bool:
-    # Windows compares paths case-insensitively, and either slash separates.
-    path, directory = ntpath.normcase(path), ntpath.normcase(directory)
-    return path == directory or path.startswith(directory.rstrip("\\") + "\\")
-
-
 def map_path(path: str, facts: InterpreterFacts) -> list[str]:
     """``scheme:key`` slots holding ``path``, longest directory first-class only; [] for no scheme."""
-    nt = facts.os_name == "nt"
-    normpath, inside = (ntpath.normpath, _inside_nt) if nt else (posixpath.normpath, _inside)
+    # The judge's own comparison: on Windows case-insensitive, either slash separating.
+    path_rules = rules(facts)
+    normpath = path_rules.flavour.normpath
     best: list[str] = []
     best_len = -1
     for scheme, paths in sorted(facts.schemes.items()):
@@ -33,7 +22,7 @@ def map_path(path: str, facts: InterpreterFacts) -> list[str]:
             if key in _IGNORED_KEYS or not directory:
                 continue
             directory = normpath(directory)
-            if not inside(path, directory):
+            if not path_rules.inside(path, directory):
                 continue
             slot = f"{scheme}:{_KEY_NAMES.get(key, key)}"
             if len(directory) > best_len:
