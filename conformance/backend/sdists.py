@@ -9,7 +9,7 @@ import tarfile
 from pathlib import Path
 
 from conformance.backend.metadata import metadata
-from conformance.catalogue.fixtures import ROOT_DIR, Fixture, all_fixtures
+from conformance.catalogue.fixtures import Fixture, all_fixtures
 
 #: The sdist's description of the wheel to build, read by the demo-backend fixture (it has no TOML parser on
 #: Python 3.10).
@@ -46,9 +46,8 @@ def sdist_entries(fixture: Fixture) -> list[tuple[str, bytes, int]]:
         (SPEC_FILE, _spec(fixture), 0o644),
     ]
     for member in fixture.members:
-        sub = ROOT_DIR if member.key == "root" else member.key
-        content = (fixture.source / member.within / sub / member.path).read_bytes()
-        entries.append((f"{sub}/{member.path}", content, 0o755 if member.key == "scripts" else 0o644))
+        content = (fixture.source / member.within / member.tree_path).read_bytes()
+        entries.append((member.tree_path, content, member.mode))
     return entries
 
 

@@ -12,7 +12,7 @@ from conformance import __version__
 from conformance.archive import add_file, record_file, record_rows
 from conformance.backend.metadata import metadata
 from conformance.backend.sdists import build_sdist
-from conformance.catalogue.fixtures import ROOT_DIR, Fixture, all_fixtures
+from conformance.catalogue.fixtures import Fixture, all_fixtures
 from conformance.catalogue.scenarios import SCENARIOS
 
 
@@ -36,11 +36,9 @@ def wheel_entries(fixture: Fixture) -> list[tuple[str, bytes, int]]:
     entries: list[tuple[str, bytes, int]] = []
     data_dir = f"{fixture.normalized}-{fixture.version}.data"
     for member in fixture.members:
-        sub = ROOT_DIR if member.key == "root" else member.key
-        content = (fixture.source / member.within / sub / member.path).read_bytes()
-        mode = 0o755 if member.key == "scripts" else 0o644
+        content = (fixture.source / member.within / member.tree_path).read_bytes()
         arcname = member.path if member.key == "root" else f"{data_dir}/{member.key}/{member.path}"
-        entries.append((arcname, content, mode))
+        entries.append((arcname, content, member.mode))
     meta = [("METADATA", metadata(fixture)), ("WHEEL", _wheel_file(fixture))]
     entry_points = _entry_points(fixture)
     if entry_points is not None:

@@ -38,6 +38,16 @@ class Member:
             return "purelib" if root_is_purelib else "platlib"
         return self.key
 
+    @property
+    def tree_path(self) -> str:
+        """Its path below ``within`` in the fixture's tree: ``src/<path>`` (the root) or ``<key>/<path>``."""
+        return f"{ROOT_DIR if self.key == 'root' else self.key}/{self.path}"
+
+    @property
+    def mode(self) -> int:
+        """Its file mode in a wheel or an sdist: scripts are executable."""
+        return 0o755 if self.key == "scripts" else 0o644
+
 
 @dataclass(frozen=True)
 class Fixture:

@@ -43,6 +43,9 @@ class Override(StrEnum):
 
 #: The package every scenario runs; the others show what depends on the wheel (tags, dependencies).
 MAIN_FIXTURE = "demo-pkg"
+#: What the install scenarios run with every package: how its wheel is made (platlib, tags, a dependency, a
+#: namespace and a .pth, an sdist only) changes nothing for a user-scheme install, or shows what does.
+EVERY_PACKAGE = ("demo-pkg", "demo-plat", "demo-plat-tags", "demo-app", "demo-ns", "demo-sdist")
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,7 @@ SCENARIOS: dict[str, Scenario] = {
             Intent.IMPLICIT,
             "Install outside a venv with no location flag; pip falls back to the user scheme "
             "when site-packages is not writeable.",
-            fixtures=("demo-pkg", "demo-plat", "demo-plat-tags", "demo-app", "demo-ns", "demo-sdist"),
+            fixtures=EVERY_PACKAGE,
         ),
         Scenario(
             "implicit-bsp",
@@ -126,14 +129,14 @@ SCENARIOS: dict[str, Scenario] = {
             "explicit-user",
             Intent.USER,
             "An explicit user-scheme install (pip --user, and uv's workarounds).",
-            fixtures=("demo-pkg", "demo-plat", "demo-plat-tags", "demo-app", "demo-ns", "demo-sdist"),
+            fixtures=EVERY_PACKAGE,
         ),
         Scenario(
             "explicit-user-bsp",
             Intent.USER,
             "The explicit user install with --break-system-packages (the PEP 668 override).",
             override=Override.FLAG,
-            fixtures=("demo-pkg", "demo-plat", "demo-plat-tags", "demo-app", "demo-ns", "demo-sdist"),
+            fixtures=EVERY_PACKAGE,
         ),
         Scenario(
             "venv-user",

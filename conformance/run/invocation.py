@@ -100,13 +100,8 @@ def system_copy_setup(scenario: Scenario, toolset: Toolset, platform: Platform =
     copy = scenario.system_copy
     if copy is None:
         return None
-    pip = INSTALLERS["pip-latest"]
-    assert pip.staging is not None
-    program = platform.native(toolset.placeholders[pip.staging.placeholder])
-    wheels = platform.native(toolset.placeholders[SYSTEM_COPIES_PLACEHOLDER])
-    argv = (*platform.python({}), program, "install", "--no-user", "--no-index", "--find-links", wheels)
-    env = {**installer_env(pip, platform), **pip.break_system_packages_env}
-    return Invocation((*argv, f"{copy.project}=={copy.version}"), env)
+    requirement = f"{copy.project}=={copy.version}"
+    return _pip_latest_setup(toolset, platform, "--no-user", SYSTEM_COPIES_PLACEHOLDER, requirement)
 
 
 def earlier_install_setup(
@@ -116,14 +111,27 @@ def earlier_install_setup(
     user base (None: it has none): pip-latest --user, whichever installer the cell is about."""
     if scenario.earlier_user_install is None:
         return None
+    env = scenario_env(scenario, account, platform)
+    return _pip_latest_setup(toolset, platform, "--user", "wheelhouse", scenario.earlier_user_install, env)
+
+
+def _pip_latest_setup(
+    toolset: Toolset,
+    platform: Platform,
+    location: str,
+    wheels: str,
+    requirement: str,
+    env: dict[str, str] | None = None,
+) -> Invocation:
+    """pip-latest installing ``requirement`` with ``location`` (``--user``, ``--no-user``) from the staged
+    directory the placeholder ``wheels`` names, the PEP 668 override in its environment."""
     pip = INSTALLERS["pip-latest"]
     assert pip.staging is not None
     program = platform.native(toolset.placeholders[pip.staging.placeholder])
-    wheels = platform.native(toolset.placeholders["wheelhouse"])
-    env = {**installer_env(pip, platform), **pip.break_system_packages_env}
-    env.update(scenario_env(scenario, account, platform))
-    argv = (*platform.python(env), program, "install", "--user", "--no-index", "--find-links", wheels)
-    return Invocation((*argv, scenario.earlier_user_install), env)
+    links = platform.native(toolset.placeholders[wheels])
+    full_env = {**installer_env(pip, platform), **pip.break_system_packages_env, **(env or {})}
+    argv = (*platform.python(full_env), program, "install", location, "--no-index", "--find-links", links)
+    return Invocation((*argv, requirement), full_env)
 
 
 #: Writes a project (argv: its directory, its pyproject.toml's text).
@@ -232,9 +240,17 @@ def _values(
     }
 
 
-def _spelling_env(spelling: Spelling, values: dict[str, str]) -> dict[str, str]:
-    """The variables a spelling sets, their placeholders filled."""
-    return {name: value.format(**values) for name, value in spelling.env.items()}
+def _command_env(
+    spelling: Spelling, scenario: Scenario, account: Account, platform: Platform, values: dict[str, str]
+) -> dict[str, str]:
+    """A spelling's command's environment: its installer's variables, the spelling's own (placeholders
+    filled), then the scenario's."""
+    spelling_env = {name: value.format(**values) for name, value in spelling.env.items()}
+    return {
+        **installer_env(spelling.installer, platform),
+        **spelling_env,
+        **scenario_env(scenario, account, platform),
+    }
 
 
 def version_of(installer: str, toolset: Toolset, facts: InterpreterFacts) -> str | None:
@@ -260,8 +276,7 @@ def install_invocation(
     installer = spelling.installer
     template = spelling.install
     values = _values(toolset, facts, account, platform)
-    env = {**installer_env(installer, platform), **_spelling_env(spelling, values)}
-    env.update(scenario_env(scenario, account, platform))
+    env = _command_env(spelling, scenario, account, platform, values)
     if scenario.upgrade:
         template = (*template, spelling.upgrade_flag)
     if scenario.override == Override.FLAG:
@@ -291,8 +306,7 @@ def after_invocation(
         raise ValueError(f"spelling {spelling.name} has no {scenario.action} command")
     installer = spelling.installer
     values = _values(toolset, facts, account, platform)
-    env = {**installer_env(installer, platform), **_spelling_env(spelling, values)}
-    env.update(scenario_env(scenario, account, platform))
+    env = _command_env(spelling, scenario, account, platform, values)
     if scenario.break_system_packages:
         env.update(installer.break_system_packages_env)
     return Invocation(_render((*template, *arguments), values, platform, env), env)
