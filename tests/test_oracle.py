@@ -9,7 +9,7 @@ import pytest
 
 from conformance.backend.container import TargetContainer
 from conformance.backend.pool import ContainerPool
-from conformance.backend.protocol import Backend
+from conformance.backend.protocol import Backend, Placement
 from conformance.backend.staging import Toolset
 from conformance.catalogue.installers import BROKEN_INSTALLER, Spelling
 from conformance.catalogue.scenarios import Intent
@@ -51,8 +51,8 @@ def run(
 
 def _next_stage(pool: ContainerPool, source: TargetContainer, copies: bool) -> NextStage:
     @contextmanager
-    def stage(directory: str | None) -> Iterator[Backend]:
-        with pool.next_stage(source, directory if copies else None) as container:
+    def stage(directory: str | None, to: Placement | None) -> Iterator[Backend]:
+        with pool.next_stage(source, directory if copies else None, to) as container:
             yield container
 
     return stage

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import posixpath
+import tarfile
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 
 from conformance.backend.container import TargetContainer
+from conformance.backend.protocol import Placement
+from conformance.catalogue.accounts import Account
 
 log = logging.getLogger(__name__)
 
@@ -86,13 +90,19 @@ class ContainerPool:
             self._remove(container)
 
     @contextmanager
-    def next_stage(self, source: TargetContainer, directory: str | None) -> Iterator[TargetContainer]:
+    def next_stage(
+        self, source: TargetContainer, directory: str | None, to: Placement | None = None
+    ) -> Iterator[TargetContainer]:
         """A fresh, prepared container of ``source``'s image with ``directory`` of ``source`` (if any) copied
-        in at the same path, owners and modes kept; released when the block ends."""
+        in, at the same path with owners and modes kept, or at ``to`` owned by its account; released when
+        the block ends."""
         stage = self.take(source.image)
         try:
             if directory is not None:
-                stage.unpack(source.archive(directory), posixpath.dirname(directory))
+                data = source.archive(directory)
+                if to is not None:
+                    data = moved(data, posixpath.basename(to.path), to.account)
+                stage.unpack(data, posixpath.dirname(to.path if to else directory))
             yield stage
         finally:
             self.release(stage)
@@ -121,3 +131,25 @@ class ContainerPool:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def moved(data: bytes, name: str, account: Account) -> bytes:
+    """A tar stream made by ``archive`` with its top directory renamed ``name`` and every member owned by
+    ``account``, modes kept: what ``COPY --from=... --chown`` gives."""
+    out = io.BytesIO()
+    with (
+        tarfile.open(fileobj=io.BytesIO(data)) as source,
+        tarfile.open(fileobj=out, mode="w", format=tarfile.PAX_FORMAT) as target,
+    ):
+        for member in source.getmembers():
+            member.name = _renamed(member.name, name)
+            if member.islnk():  # a hard link names another member; a symbolic link's text is kept
+                member.linkname = _renamed(member.linkname, name)
+            member.uid, member.gid, member.uname, member.gname = account.uid, account.gid, "", ""
+            target.addfile(member, source.extractfile(member) if member.isreg() else None)
+    return out.getvalue()
+
+
+def _renamed(member: str, top: str) -> str:
+    _, slash, below = member.partition("/")
+    return f"{top}{slash}{below}"

@@ -21,6 +21,14 @@ class ExecResult:
     seconds: float
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where a tree copied into a next stage lands (the target's own path) and which account owns it."""
+
+    path: str
+    account: Account
+
+
 class Backend(Protocol):
     """A started target: run commands as an account; the probe inside it snapshots and observes."""
 

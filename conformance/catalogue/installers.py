@@ -328,7 +328,7 @@ SPELLINGS: tuple[Spelling, ...] = (
         note="uv's answer to --user (uv#12197, seed 004): a project that needs the package, synced with "
         "UV_PROJECT_ENVIRONMENT at the interpreter's user base. uv makes that directory a venv when it does "
         "not exist yet, and refuses it when it exists and is not one (seed 003).",
-        scenarios=("explicit-user", "user-base-in-use"),
+        scenarios=("explicit-user", "user-base-in-use", "next-stage-user-base", "next-stage-other-home"),
         fixtures=(MAIN_FIXTURE,),
     ),
     Spelling("reference", INSTALLERS["reference"], Intent.IMPLICIT, ("{python}", "{reference}", "install")),

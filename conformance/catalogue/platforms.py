@@ -48,6 +48,19 @@ class Platform:
         """A path of the container as the target's programs name it (Wine's Z: drive is /)."""
         return "Z:" + path.replace("/", "\\") if self.windows else path
 
+    def container_path(self, path: str, account: Account) -> str:
+        """The container's path of a path the target's programs name, as ``account`` runs them: on Windows
+        the C: drive is the account's wine prefix's, Z: is /."""
+        if not self.windows:
+            return path
+        drive, rest = ntpath.splitdrive(path)
+        below = rest.replace("\\", "/")
+        if drive.upper() == "Z:":
+            return below
+        if drive.upper() != "C:":
+            raise ValueError(f"{path}: Wine maps only C: and Z: here")
+        return f"{wine_prefix(account)}/drive_c{below}"
+
     @property
     def devnull(self) -> str:
         """``os.devnull`` as the target's Python has it: pip skips every configuration file only when

@@ -77,6 +77,10 @@ class Scenario:
     #: After the install the account's user base, and nothing else, is copied into a fresh target of the
     #: same image, where the imports and scripts are checked: a multi-stage build's ``COPY --from``.
     next_stage: bool = False
+    #: The copy lands in the other account's home instead, owned by it, and that account checks it there: a
+    #: build stage's account that is not the final stage's (``COPY --from=build --chown=app /root/.local
+    #: /home/app/.local``).
+    next_stage_other_home: bool = False
     #: A fixture the account installed with pip-latest --user before the command: its user base is in use.
     earlier_user_install: str | None = None
 
@@ -95,6 +99,8 @@ class Scenario:
             )
         if self.next_stage and (self.action != Action.INSTALL or self.venv or self.intent != Intent.USER):
             raise ValueError(f"scenario {self.name}: the next stage copies a user install's user base")
+        if self.next_stage_other_home and not self.next_stage:
+            raise ValueError(f"scenario {self.name}: only a next stage has another home to copy into")
         if self.earlier_user_install is not None and (self.venv or self.action != Action.INSTALL):
             raise ValueError(
                 f"scenario {self.name}: an earlier user install is set up for installs outside a venv"
@@ -203,6 +209,17 @@ SCENARIOS: dict[str, Scenario] = {
             "target at the same path: does it import there, do its scripts run?",
             override=Override.ENV,
             next_stage=True,
+        ),
+        Scenario(
+            "next-stage-other-home",
+            Intent.USER,
+            "A multi-stage image whose final stage runs as another account: the user install in a build "
+            "stage, then its user base copied into the other account's home in a fresh container and "
+            "owned by it (root builds for user, user for root): does it import for that account, do the "
+            "scripts written in the first home still run?",
+            override=Override.ENV,
+            next_stage=True,
+            next_stage_other_home=True,
         ),
         Scenario(
             "show-uv-installed",

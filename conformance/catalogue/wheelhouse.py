@@ -107,17 +107,11 @@ def _console_scripts(entry_points: bytes | None) -> tuple[tuple[str, str], ...]:
 
 
 def load_wheel(wheel: Path) -> Fixture:
-    """A Fixture for one pure wheel, from its WHEEL, METADATA, RECORD, entry points and top_level.txt."""
+    """A Fixture for one wheel, from its WHEEL, METADATA, RECORD, entry points and top_level.txt."""
     try:
-        name, _, _, tags = parse_wheel_filename(wheel.name)
+        name, _, _, _ = parse_wheel_filename(wheel.name)
     except InvalidWheelFilename as error:
         raise WheelhouseError(f"{wheel.name}: {error}") from error
-    impure = sorted(str(t) for t in tags if t.abi != "none" or t.platform != "any")
-    if impure:
-        raise WheelhouseError(
-            f"{wheel.name}: tag {impure[0]} is not pure (-none-any); only pure wheels can be judged on "
-            "every target for now"
-        )
     try:
         with zipfile.ZipFile(wheel) as archive:
             names = archive.namelist()
@@ -181,6 +175,24 @@ def _requested(requirements: Path) -> list[str]:
     return names
 
 
+def _project(wheels: list[Fixture], directory: Path) -> Fixture:
+    """One project's wheels: one Fixture, whose variants are its wheels for several interpreters or
+    platforms (the judge expects the one pip picks on each target)."""
+    first = wheels[0]
+    if len(wheels) == 1:
+        return first
+    versions = sorted({w.version for w in wheels})
+    if len(versions) > 1:
+        raise WheelhouseError(
+            f"--wheelhouse {directory}: wheels of {first.name} at {' and '.join(versions)}; keep one "
+            "version, so that every installer finds the same"
+        )
+    tags = [w.tag for w in wheels]
+    if len(set(tags)) < len(tags):
+        raise WheelhouseError(f"--wheelhouse {directory}: two wheels of {first.name} with one tag")
+    return replace(first, variants=tuple(wheels))
+
+
 def load_wheelhouse(directory: Path, requirements: Path | None = None) -> dict[str, Fixture]:
     """Every wheel of ``directory``, by project name; the rows are the requirements file's projects (else
     those no other wheel requires), and the rest are their dependencies."""
@@ -192,18 +204,13 @@ def load_wheelhouse(directory: Path, requirements: Path | None = None) -> dict[s
             f"--wheelhouse {directory}: {sdists[0]} is an sdist; cells install offline from wheels only. "
             f"Build its wheel first: pip wheel --no-deps --wheel-dir {directory} {directory / sdists[0]}"
         )
-    fixtures: dict[str, Fixture] = {}
+    wheels: dict[str, list[Fixture]] = {}
     for wheel in sorted(directory.glob("*.whl")):
         fixture = load_wheel(wheel)
-        key = canonicalize_name(fixture.name)
-        if key in fixtures:
-            raise WheelhouseError(
-                f"--wheelhouse {directory}: two wheels of {fixture.name} ({fixtures[key].wheel_name}, "
-                f"{wheel.name}); keep one, so that every installer finds the same"
-            )
-        fixtures[key] = fixture
-    if not fixtures:
+        wheels.setdefault(canonicalize_name(fixture.name), []).append(fixture)
+    if not wheels:
         raise WheelhouseError(f"--wheelhouse {directory}: no wheels (*.whl); download some with pip download")
+    fixtures = {key: _project(found, directory) for key, found in wheels.items()}
     for fixture in fixtures.values():
         for requirement in map(Requirement, fixture.requires):
             dependency = fixtures.get(canonicalize_name(requirement.name))

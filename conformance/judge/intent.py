@@ -14,6 +14,7 @@ from packaging.version import Version
 
 from conformance.catalogue.fixtures import all_fixtures, closure
 from conformance.catalogue.scenarios import MAIN_FIXTURE, Action, Intent, Scenario, SystemCopy
+from conformance.judge.tags import best_tag, installed_wheel
 from conformance.record.cell import Expectation
 from conformance.run.facts import InterpreterFacts
 from conformance.vocabulary import Outcome
@@ -54,6 +55,17 @@ def expect(scenario: Scenario, facts: InterpreterFacts, fixture: str = MAIN_FIXT
     """Apply pip's decision table to the scenario's flags and environment and the interpreter's facts, then
     its resolver's view of a system copy, for an install of ``fixture``."""
     expectation = _scheme(scenario, facts)
+    if expectation.outcome == Outcome.INSTALL:
+        # After the PEP 668 check and the choice of scheme, pip's resolver looks for a wheel that fits.
+        unfit = [f.name for f in closure(fixture) if installed_wheel(f, facts) is None]
+        if unfit:
+            return Expectation(
+                Outcome.REFUSE,
+                f"no wheel of {', '.join(unfit)} fits this interpreter ({best_tag(facts)}): pip finds no "
+                "matching distribution",
+                scheme=expectation.scheme,
+                error_class="not-found",
+            )
     copy = scenario.system_copy
     if copy is None or expectation.outcome != Outcome.INSTALL:
         return expectation

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from packaging.tags import Tag, compatible_tags, cpython_tags, parse_tag
+
 from conformance.catalogue.fixtures import Fixture
 from conformance.run.facts import InterpreterFacts
 
 #: The legacy names packaging.tags yields after manylinux_2_17, _2_12 and _2_5 on glibc.
 _MANYLINUX_ALIASES = {17: "manylinux2014", 12: "manylinux2010", 5: "manylinux1"}
-#: The interpreter and ABI parts this ranking covers: between py3-none-* tags only the platform decides.
-RANKED_PREFIX = "py3-none-"
+#: Windows's platform tag by ``platform.machine()``.
+_WINDOWS_PLATFORMS = {"amd64": "win_amd64", "arm64": "win_arm64", "x86": "win32"}
 
 
 def _version(text: str) -> tuple[int, int]:
@@ -18,9 +20,13 @@ def _version(text: str) -> tuple[int, int]:
 
 def platforms(facts: InterpreterFacts) -> list[str]:
     """The platform tags the interpreter supports, most specific first, in packaging.tags's order (as pip
-    ranks them): the libc's own tags from its version down, then ``linux_<arch>``, then ``any``."""
-    name, _, version = facts.libc.partition(" ")
+    ranks them): the libc's own tags from its version down, then ``linux_<arch>`` (Windows: its one
+    platform), then ``any``. Packaging 26 (pip 26's) ranks ``linux_<arch>`` first; that decides only between
+    a project's ``linux_<arch>`` wheel and a manylinux one, which an index does not carry side by side."""
     arch = facts.machine
+    if facts.os_name == "nt":
+        return [_WINDOWS_PLATFORMS.get(arch.lower(), f"win_{arch.lower()}"), "any"]
+    name, _, version = facts.libc.partition(" ")
     specific: list[str] = []
     if name == "glibc" and version:
         major, minor = _version(version)
@@ -34,14 +40,30 @@ def platforms(facts: InterpreterFacts) -> list[str]:
     return [*specific, f"linux_{arch}", "any"]
 
 
-def installed_wheel(fixture: Fixture, facts: InterpreterFacts) -> Fixture:
-    """The wheel of ``fixture`` pip picks on this interpreter: the supported one ranked first."""
-    if not fixture.variants:
-        return fixture
-    if any(not v.tag.startswith(RANKED_PREFIX) for v in fixture.variants):
-        raise ValueError(f"{fixture.name}: only {RANKED_PREFIX}* tags are ranked here")
-    rank = {platform: index for index, platform in enumerate(platforms(facts))}
-    supported = [v for v in fixture.variants if v.platform in rank]
-    if not supported:
-        raise ValueError(f"{fixture.name}: no wheel for {facts.libc} {facts.machine}")
-    return min(supported, key=lambda v: rank[v.platform])
+def supported_tags(facts: InterpreterFacts) -> list[Tag]:
+    """Every wheel tag the interpreter installs, best first, in the order pip ranks them for CPython
+    (packaging.tags's ``sys_tags``, computed from the target's facts instead of this process)."""
+    version = _version(facts.version)
+    specific = [p for p in platforms(facts) if p != "any"]
+    interpreter = f"cp{version[0]}{version[1]}"
+    own = list(cpython_tags(version, [facts.abi] if facts.abi else [], specific))
+    return [*own, *compatible_tags(version, interpreter, specific)]
+
+
+def best_tag(facts: InterpreterFacts) -> str:
+    """The tag the interpreter ranks first, naming it in a reason: ``cp313-cp313-manylinux_2_36_x86_64``."""
+    return str(supported_tags(facts)[0])
+
+
+def installed_wheel(fixture: Fixture, facts: InterpreterFacts) -> Fixture | None:
+    """The wheel of ``fixture`` pip picks on this interpreter: the supported one ranked first (None: none of
+    its wheels fits the interpreter, so pip finds no matching distribution)."""
+    rank = {tag: index for index, tag in enumerate(supported_tags(facts))}
+    ranked = []
+    for wheel in fixture.wheels:
+        fits = [rank[tag] for tag in parse_tag(wheel.tag) if tag in rank]
+        if fits:
+            ranked.append((min(fits), wheel))
+    if not ranked:
+        return None
+    return min(ranked, key=lambda pair: pair[0])[1]

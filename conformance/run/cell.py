@@ -6,14 +6,15 @@ import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
-from conformance.backend.protocol import Backend, accounts_of
+from conformance.backend.protocol import Backend, Placement, accounts_of
 from conformance.backend.staging import Toolset
+from conformance.catalogue.accounts import other_account
 from conformance.catalogue.fixtures import all_fixtures, closure
 from conformance.catalogue.installers import Spelling, installing_spelling
 from conformance.catalogue.scenarios import SCENARIOS, Action
 from conformance.judge.intent import expect
 from conformance.judge.paths import rules
-from conformance.judge.tags import installed_wheel
+from conformance.judge.tags import best_tag, installed_wheel
 from conformance.judge.verdict import judge_install, judge_query, judge_uninstall
 from conformance.matrix.cells import CellSpec
 from conformance.record.cell import Cell, FileChange, Observation
@@ -32,8 +33,13 @@ from conformance.run.invocation import (
 from conformance.run.observe import Checks, Observed, command_run, observe, probe_facts
 
 #: A fresh target of the cell's image with a directory of the cell's target copied in (None: nothing to
-#: copy), its first snapshot taken before the copy: the next stage of a multi-stage build.
-NextStage = Callable[[str | None], AbstractContextManager[Backend]]
+#: copy), at the same path or where a placement says, its first snapshot taken before the copy: the next
+#: stage of a multi-stage build.
+NextStage = Callable[[str | None, Placement | None], AbstractContextManager[Backend]]
+
+
+class CellNotRun(Exception):
+    """The cell cannot be run as asked here; the message says why (the test is skipped with it)."""
 
 
 def installer_version(installer: str, toolset: Toolset, facts: InterpreterFacts) -> str | None:
@@ -77,8 +83,22 @@ def run_cell(
     setup = install_system_copy(backend, scenario, toolset) + make_venv(backend, scenario, account)
     setup += install_earlier(backend, scenario, account, toolset)
     facts = probe_facts(backend, account, env)
-    fixtures = tuple(installed_wheel(f, facts) for f in closure(fixture.name))
+    # A next stage in another home is checked by the other account, with its own facts (probed, like the
+    # cell's, before the command under test runs).
+    stage_account, stage_env, stage_facts = account, env, facts
+    if scenario.next_stage_other_home:
+        stage_account = accounts_of(backend)[other_account(account).name]
+        stage_env = scenario_env(scenario, stage_account, platform)
+        stage_facts = probe_facts(backend, stage_account, stage_env)
     expectation = expect(scenario, facts, fixture.name)
+    wheels = {f.name: installed_wheel(f, facts) for f in closure(fixture.name)}
+    unfit = [name for name, wheel in wheels.items() if wheel is None]
+    if unfit and scenario.action.after_setup_install:
+        raise CellNotRun(
+            f"{spec.id}: no wheel of {', '.join(unfit)} fits this interpreter ({best_tag(facts)}), so there "
+            f"is nothing installed to {scenario.action}"
+        )
+    fixtures = tuple(wheel for wheel in wheels.values() if wheel is not None)
     installing = installing_spelling(scenario, spelling)
     project = make_project(backend, installing, account, fixture.name, facts)
     install = install_invocation(installing, scenario, account, fixture.name, toolset, facts, platform)
@@ -105,8 +125,15 @@ def run_cell(
         if next_stage is None:
             raise ValueError(f"{spec.id}: its scenario needs a next stage, which this backend cannot give")
         landed = observe(backend, facts, account=account)
-        with next_stage(user_base_dir(landed.files, facts)) as stage:
-            there = observe(stage, facts, checks)
+        checks_there = Checks(
+            fixture, stage_account, stage_env, checks.scripts, stage_facts.schemes[scheme]["scripts"]
+        )
+        placement = None
+        if stage_account != account:
+            there_base = platform.container_path(stage_facts.user_base, stage_account)
+            placement = Placement(there_base, stage_account)
+        with next_stage(user_base_dir(landed.files, facts), placement) as stage:
+            there = observe(stage, stage_facts, checks_there)
         observed = Observed(landed.files, there.imports, there.scripts)
     else:
         observed = observe(backend, facts, checks)

@@ -30,6 +30,7 @@ class InterpreterFacts:
     proof: dict[str, str]  # the kernel's word on who ran the probe: uid, capabilities, no-new-privileges
     os_name: str = "posix"  # "nt": the schemes' paths are Windows paths
     temp: str | None = None  # the interpreter's temporary directory
+    abi: str = ""  # the ABI tag of its extension modules ("cp313"; "" for an interpreter that is not CPython)
 
     @property
     def version_short(self) -> str:
@@ -59,6 +60,7 @@ class InterpreterFacts:
             proof=dict(raw.get("proof", {})),
             os_name=raw.get("os_name", "posix"),
             temp=raw.get("temp"),
+            abi=raw.get("abi", ""),
         )
 
     def summary(self) -> dict[str, object]:
@@ -75,5 +77,6 @@ class InterpreterFacts:
             "enable_user_site": self.enable_user_site,
             "externally_managed": self.externally_managed,
             "libc": self.libc,
+            "abi": self.abi,
             "proof": self.proof,
         }

@@ -7,14 +7,10 @@ from conformance.backend.staging import Toolset
 from conformance.catalogue.scenarios import SCENARIOS, Intent
 from conformance.matrix.cells import CellSpec
 from conformance.record.cell import Cell
-from conformance.run.cell import run_cell
+from conformance.run.cell import CellNotRun, run_cell
 from conformance.run.facts import InterpreterFacts
 from conformance.run.invocation import scenario_env, venv_setup
 from conformance.run.observe import begin, probe_facts
-
-
-class CellNotRun(Exception):
-    """The host cannot run this cell as asked; the message says why (the test is skipped with it)."""
 
 
 def system_write_reason(spec: CellSpec, facts: InterpreterFacts) -> str | None:

@@ -111,6 +111,17 @@ def _libc() -> list[str]:
     return [name, version]
 
 
+def _abi() -> str:
+    """The ABI tag of the extension modules CPython loads (packaging's rule): cp313, cp313t, cp313d."""
+    import sysconfig
+
+    if sys.implementation.name != "cpython":
+        return ""
+    threaded = "t" if sysconfig.get_config_var("Py_GIL_DISABLED") else ""
+    debug = "d" if sysconfig.get_config_var("Py_DEBUG") or hasattr(sys, "gettotalrefcount") else ""
+    return f"cp{sys.version_info[0]}{sys.version_info[1]}{threaded}{debug}"
+
+
 def facts() -> dict[str, object]:
     """Everything the judge needs about this interpreter, as the account running it sees it."""
     import platform
@@ -128,6 +139,7 @@ def facts() -> dict[str, object]:
         "os_name": os.name,
         "libc": _libc(),
         "machine": platform.machine(),
+        "abi": _abi(),
         "prefix": sys.prefix,
         "base_prefix": sys.base_prefix,
         "in_venv": sys.prefix != sys.base_prefix,
@@ -331,7 +343,30 @@ def _spawn(run: dict[str, Any], argv: list[str]) -> subprocess.Popen[str]:
     )
 
 
-def _finish(process: subprocess.Popen[str]) -> tuple[int, str, str]:
+class _NotStarted:
+    """A program the kernel would not start (its shebang's interpreter missing or not executable), as a
+    shell reports it: exit status 127 or 126, the error as its output."""
+
+    def __init__(self, error: OSError) -> None:
+        self.returncode = 127 if isinstance(error, FileNotFoundError) else 126
+        self.error = f"{error.filename}: cannot be started: {error.strerror}"
+
+    def communicate(self, timeout: float | None = None) -> tuple[str, str]:
+        return "", self.error
+
+    def kill(self) -> None:
+        pass
+
+
+def _start(run: dict[str, Any], argv: list[str]) -> subprocess.Popen[str] | _NotStarted:
+    """``_spawn``, where a program that cannot be started is a result, not the probe's failure."""
+    try:
+        return _spawn(run, argv)
+    except OSError as error:
+        return _NotStarted(error)
+
+
+def _finish(process: subprocess.Popen[str] | _NotStarted) -> tuple[int, str, str]:
     import subprocess
 
     try:
@@ -367,7 +402,7 @@ def _import_result(result: dict[str, Any], process: subprocess.Popen[str]) -> di
 
 def _script_check(
     run: dict[str, Any], name: str, prefer_dir: str, changes: list[dict[str, Any]], args: list[str]
-) -> tuple[dict[str, Any], list[subprocess.Popen[str]]]:
+) -> tuple[dict[str, Any], list[subprocess.Popen[str] | _NotStarted]]:
     """Find a console script among the added files (in ``prefer_dir``, else wherever it landed); run it
     with ``args``, and ask a login shell of the account where the name leads."""
     import ntpath
@@ -408,12 +443,14 @@ def _script_check(
         which = [*_python(run), "which", name]
         return result, [_spawn(run, [*run["launcher"], path, *args]), _spawn(run, which)]
     return result, [
-        _spawn(run, [path, *args]),
+        _start(run, [path, *args]),
         _spawn(run, ["sh", "-lc", f"command -v {shlex.quote(name)}"]),
     ]
 
 
-def _script_result(result: dict[str, Any], processes: list[subprocess.Popen[str]]) -> dict[str, Any]:
+def _script_result(
+    result: dict[str, Any], processes: list[subprocess.Popen[str] | _NotStarted]
+) -> dict[str, Any]:
     if not processes:
         return result
     import ntpath

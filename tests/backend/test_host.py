@@ -37,7 +37,8 @@ from conformance.backend.wheels import build_wheelhouse
 from conformance.catalogue.accounts import Account
 from conformance.matrix.cells import CellSpec
 from conformance.run import probe
-from conformance.run.host import CellNotRun, run_host_cell
+from conformance.run.cell import CellNotRun
+from conformance.run.host import run_host_cell
 from conformance.vocabulary import Verdict
 
 #: This machine's interpreter behind the tests' venv.

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from conformance.backend.staging import Toolset
 from conformance.catalogue.accounts import ACCOUNTS
 from conformance.catalogue.installers import SPELLINGS
@@ -90,3 +92,14 @@ def test_the_venv_copy_turns_system_site_packages_on(tmp_path: Path) -> None:
     code = made.argv[len(WINE_LAUNCHER) + 2]
     subprocess.run([sys.executable, "-c", code, str(source), str(copy)], check=True)
     assert (copy / "pyvenv.cfg").read_text().splitlines()[1] == "include-system-site-packages = true"
+
+
+def test_a_windows_path_is_found_in_the_accounts_own_wine_prefix() -> None:
+    user = ACCOUNTS["user"]
+    assert WINE.container_path("C:\\users\\user\\AppData\\Roaming\\Python", user) == (
+        f"{user.home}/.wine/drive_c/users/user/AppData/Roaming/Python"
+    )
+    assert WINE.container_path("Z:\\opt\\x", user) == "/opt/x"
+    assert POSIX.container_path("/root/.local", ACCOUNTS["root"]) == "/root/.local"
+    with pytest.raises(ValueError, match="only C: and Z:"):
+        WINE.container_path("D:\\x", user)

@@ -73,3 +73,8 @@ def test_installs_and_uninstalls_are_not_queries() -> None:
 def test_a_next_stage_copies_a_user_installs_user_base(odd: dict[str, object]) -> None:
     with pytest.raises(ValueError, match="the next stage copies a user install's user base"):
         Scenario("odd", description="", next_stage=True, **odd)  # type: ignore[arg-type]
+
+
+def test_only_a_next_stage_has_another_home() -> None:
+    with pytest.raises(ValueError, match="only a next stage has another home"):
+        Scenario("odd", Intent.USER, "", next_stage_other_home=True)

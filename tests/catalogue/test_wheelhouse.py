@@ -8,9 +8,11 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from packaging.tags import parse_tag
 
 from conformance import test_matrix
 from conformance.backend.host import describe
@@ -19,12 +21,27 @@ from conformance.backend.wheels import build_wheelhouse
 from conformance.catalogue.fixtures import Member, all_fixtures, closure, rows_of, use_wheelhouse
 from conformance.catalogue.scenarios import SCENARIOS
 from conformance.catalogue.wheelhouse import SCRIPT_ARGS, WheelhouseError, load_wheel, load_wheelhouse
+from conformance.judge.intent import expect
+from conformance.judge.tags import installed_wheel
 from conformance.matrix.selection import Selection
+from conformance.run.facts import InterpreterFacts
+from conformance.vocabulary import Outcome
 from tests.reference.wheelmaker import make_wheel
+from tests.windows_facts import windows_facts
 
 #: flake8 and its dependencies: packages and a top-level module, console scripts, requirements with
 #: version ranges. Pinned so that what they carry, and so the verdicts below, stay the same.
 REAL_WHEELS = ("flake8==7.5.0", "pyflakes==4.1.0", "pycodestyle==2.15.0", "mccabe==0.7.0")
+#: A compiled extension (Root-Is-Purelib: false): markupsafe's wheels for the targets' interpreters and
+#: platforms, and none for Python 3.12 (so a target with it has no wheel that fits).
+COMPILED = "markupsafe==3.0.3"
+COMPILED_WHEELS = (
+    ("3.10", "cp310", "manylinux_2_17_x86_64"),
+    ("3.11", "cp311", "manylinux_2_17_x86_64"),
+    ("3.13", "cp313", "manylinux_2_17_x86_64"),
+    ("3.13", "cp313", "musllinux_1_2_x86_64"),
+    ("3.13", "cp313", "win_amd64"),
+)
 MATRIX = str(Path(test_matrix.__file__))
 HOST_PYTHON = str(getattr(sys, "_base_executable", sys.executable))
 
@@ -35,6 +52,17 @@ def real_wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("real-wheels")
     download = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:"]
     subprocess.run([*download, "--dest", str(out), *REAL_WHEELS], check=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def compiled_wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A compiled project's wheels for several interpreters and platforms, downloaded once."""
+    out = tmp_path_factory.mktemp("compiled-wheels")
+    for version, abi, platform in COMPILED_WHEELS:
+        download = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:"]
+        wanted = ["--python-version", version, "--abi", abi, "--platform", platform, "--implementation", "cp"]
+        subprocess.run([*download, *wanted, "--dest", str(out), COMPILED], check=True)
     return out
 
 
@@ -101,8 +129,11 @@ def test_the_matrix_runs_them_in_every_scenario_that_installs_no_demo_fixture_fi
             lambda d: (make_wheel(d, "app", requires=["lib>=2"]), make_wheel(d, "lib")),
             "app requires lib>=2, the wheel there is 1.0",
         ),
-        (lambda d: (make_wheel(d, "app"), make_wheel(d, "app", "2.0")), "two wheels of app"),
-        (lambda d: make_wheel(d, "fast", tag="cp311-cp311-linux_x86_64"), "is not pure (-none-any)"),
+        (lambda d: (make_wheel(d, "app"), make_wheel(d, "app", "2.0")), "wheels of app at 1.0 and 2.0"),
+        (
+            lambda d: make_wheel(d, "app").rename(d / "app-1.0-1-py3-none-any.whl") and make_wheel(d, "app"),
+            "two wheels of app with one tag",
+        ),
         (lambda d: (d / "bad-1.0-py3-none-any.whl").write_bytes(b"not a zip"), "not a readable wheel"),
         (
             lambda d: make_wheel(d, "bare", files={"bare-1.0.data/data/share/bare.txt": b""}),
@@ -176,3 +207,83 @@ def test_real_wheels_in_a_container_and_on_the_host(
             "uninstall/flake8/reference": "conforms",
             "uninstall/flake8/uv-target": "differs",  # its .lock stays
         }, target
+
+
+def test_a_compiled_projects_wheels_are_one_row_and_each_target_expects_the_one_pip_picks(
+    compiled_wheelhouse: Path, host_facts: InterpreterFacts
+) -> None:
+    fixtures = load_wheelhouse(compiled_wheelhouse)
+    assert list(fixtures) == ["MarkupSafe"]
+    project = fixtures["MarkupSafe"]
+    assert len(project.variants) == len(COMPILED_WHEELS) and not project.root_is_purelib
+    assert any(m.path.startswith("markupsafe/_speedups.") for m in project.members)
+    linux = replace(host_facts, libc="glibc 2.36", machine="x86_64", os_name="posix")
+    cases = [
+        (replace(linux, version="3.11.2", abi="cp311"), "cp311-cp311-manylinux_2_17_x86_64"),
+        (
+            replace(linux, version="3.13.5", abi="cp313", libc="musl 1.2.5"),
+            "cp313-cp313-musllinux_1_2_x86_64",
+        ),
+        (replace(windows_facts(), version="3.13.9", abi="cp313"), "cp313-cp313-win_amd64"),
+    ]
+    for facts, tag in cases:
+        wheel = installed_wheel(project, facts)
+        assert wheel is not None and tag in map(str, parse_tag(wheel.tag)), (facts.version, facts.libc)
+        (extension,) = [m.path for m in wheel.members if m.path.endswith((".so", ".pyd"))]
+        assert extension.endswith(".pyd" if facts.os_name == "nt" else ".so")
+
+
+def test_where_no_wheel_fits_pip_is_expected_to_find_no_matching_distribution(
+    compiled_wheelhouse: Path, host_facts: InterpreterFacts, wheelhouse_in_use: None
+) -> None:
+    use_wheelhouse(compiled_wheelhouse)
+    system = replace(host_facts, in_venv=False, enable_user_site=True, machine="x86_64")
+    noble = replace(system, version="3.12.3", abi="cp312", libc="glibc 2.39")
+    expectation = expect(SCENARIOS["explicit-user-bsp"], noble, "MarkupSafe")
+    assert (expectation.outcome, expectation.error_class) == (Outcome.REFUSE, "not-found")
+    assert (
+        "no wheel of MarkupSafe fits this interpreter (cp312-cp312-manylinux_2_39_x86_64)"
+        in expectation.reason
+    )
+    bookworm = replace(noble, version="3.11.2", abi="cp311", libc="glibc 2.36")
+    assert expect(SCENARIOS["explicit-user-bsp"], bookworm, "MarkupSafe").outcome == Outcome.INSTALL
+
+
+@pytest.mark.docker
+def test_compiled_wheels_in_containers_where_one_fits_and_where_none_does(
+    pytester: pytest.Pytester, toolset: Toolset, compiled_wheelhouse: Path
+) -> None:
+    """Each target installs the wheel built for its interpreter and platform, or finds none (Python 3.12)."""
+    reports = pytester.path / "reports"
+    targets = ("debian-bookworm", "ubuntu-noble", "windows-cpython3.13-wine")
+    result = pytester.runpytest_subprocess(
+        "-p", "conformance.plugin", MATRIX, "--wheelhouse", str(compiled_wheelhouse),
+        "--host-python", "none", "--targets", ",".join(targets), "--accounts", "user",
+        "--scenarios", "explicit-user-bsp", "--spellings", "pip-latest,uv-prefix,reference",
+        "--uv-version", toolset.versions["uv"], "--pip-latest-version", toolset.versions["pip-latest"],
+        "--reports-dir", str(reports),
+    )  # fmt: skip
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()[-2000:]
+    cells = {c["id"]: c for c in json.loads((reports / "matrix.json").read_text())["cells"]}
+    verdicts = {f"{c['target']}/{c['spelling']}": c["verdict"] for c in cells.values()}
+    assert verdicts == {
+        "debian-bookworm/pip-latest": "conforms",
+        "debian-bookworm/reference": "conforms",
+        "debian-bookworm/uv-prefix": "differs",  # its .lock stays
+        # No cp312 wheel: pip finds no matching distribution; uv has written its .lock when it says so.
+        "ubuntu-noble/pip-latest": "conforms",
+        "ubuntu-noble/reference": "conforms",
+        "ubuntu-noble/uv-prefix": "damages",
+        "windows-cpython3.13-wine/pip-latest": "conforms",
+        "windows-cpython3.13-wine/reference": "conforms",
+        "windows-cpython3.13-wine/uv-prefix": "broken",  # <user base>\Lib\site-packages is not on sys.path
+    }
+    for target, suffix in (("debian-bookworm", ".cpython-311-x86_64-linux-gnu.so"), ("windows", ".pyd")):
+        (cell,) = [
+            c for c in cells.values() if c["target"].startswith(target) and c["spelling"] == "pip-latest"
+        ]
+        extension = [path for path, role in cell["roles"].items() if path.endswith(suffix)]
+        assert len(extension) == 1 and cell["roles"][extension[0]] == "expected", cell["roles"]
+    (noble,) = [c for c in cells.values() if c["target"] == "ubuntu-noble" and c["spelling"] == "pip-latest"]
+    assert noble["expectation"]["error_class"] == "not-found"
+    assert "no wheel of MarkupSafe fits this interpreter (cp312-cp312-" in noble["expectation"]["reason"]

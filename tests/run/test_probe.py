@@ -75,3 +75,25 @@ def test_facts_carry_the_kernels_proof_of_who_ran_them(tmp_path: Path) -> None:
     proof = raw["proof"]
     assert proof["Uid"].split()[0] == str(os.getuid())
     assert set(proof) >= {"Uid", "Gid", "CapEff", "NoNewPrivs"}
+
+
+def test_a_script_whose_interpreter_cannot_be_started_fails_as_a_shell_reports_it(tmp_path: Path) -> None:
+    # A venv's script copied to another home names an interpreter that is gone (127) or that the account
+    # may not run (126): the script's result, not the probe's failure.
+    from conformance.run import probe
+
+    interpreter = tmp_path / "not-executable"
+    interpreter.write_text("")
+    run = {
+        "uid": os.geteuid(), "gid": os.getegid(), "env": {"PATH": os.defpath}, "home": str(tmp_path),
+        "python": [sys.executable], "launcher": [],
+    }  # fmt: skip
+    for shebang, code, error in ((tmp_path / "gone", 127, "No such file"), (interpreter, 126, "Permission")):
+        script = tmp_path / "bin" / "demo"
+        script.parent.mkdir(exist_ok=True)
+        script.write_text(f"#!{shebang}\n")
+        script.chmod(0o755)
+        changes = [{"path": str(script), "type": "file", "change": "added"}]
+        result = probe._script_result(*probe._script_check(run, "demo", str(script.parent), changes, []))
+        assert result["exit_code"] == code
+        assert result["output"].startswith(f"{script}: cannot be started: {error}")
