@@ -256,6 +256,14 @@ SPELLINGS: tuple[Spelling, ...] = (
         note="uv has no fallback to the user scheme; --system targets the interpreter's site-packages.",
     ),
     Spelling(
+        "uv-plain",
+        INSTALLERS["uv"],
+        Intent.IMPLICIT,
+        ("{uv}", "pip", "install"),
+        note="uv pip install with no location flag: the active venv (VIRTUAL_ENV), uv's own way.",
+        scenarios=("uv-venv",),
+    ),
+    Spelling(
         "uv-system-env",
         INSTALLERS["uv"],
         Intent.IMPLICIT,

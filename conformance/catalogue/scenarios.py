@@ -66,6 +66,8 @@ class Scenario:
     override: Override = Override.NONE
     venv: bool = False  # run inside a venv: the account's own, made in the image (no system site-packages)
     system_site_packages: bool = False  # that venv sees the system site-packages: made by the cell's set-up
+    #: The venv is made by the cell's set-up with ``uv venv`` (no pip in it), beside the account's own.
+    venv_by_uv: bool = False
     env: dict[str, str] = field(default_factory=dict)  # variables set for every command of the cell
     user_base: str | None = None  # PYTHONUSERBASE: this directory in the account's home
     system_copy: SystemCopy | None = None  # installed system-wide by root before the command
@@ -87,6 +89,10 @@ class Scenario:
     def __post_init__(self) -> None:
         if self.system_site_packages and not self.venv:
             raise ValueError(f"scenario {self.name}: system site-packages are a venv's")
+        if self.venv_by_uv and (not self.venv or self.system_site_packages):
+            raise ValueError(
+                f"scenario {self.name}: uv makes a venv of its own, without system site-packages"
+            )
         if self.system_copy is not None and (self.venv or self.action.after_setup_install):
             raise ValueError(f"scenario {self.name}: a system copy is set up for installs outside a venv")
         if self.installed_by is not None and not self.action.after_setup_install:
@@ -323,6 +329,14 @@ SCENARIOS: dict[str, Scenario] = {
             "pip --user before, as any second install meets it.",
             override=Override.ENV,
             earlier_user_install="demo-base",
+        ),
+        Scenario(
+            "uv-venv",
+            Intent.IMPLICIT,
+            "The alternative to the user scheme: a venv in the account's home made with uv venv (which puts "
+            "no pip in it) at set-up, then an install with no location flag while it is active.",
+            venv=True,
+            venv_by_uv=True,
         ),
         Scenario(
             "venv-system-site-user",

@@ -31,6 +31,7 @@ QUICK_HOMES: dict[str, str] = {
     "freeze-uv-installed": "debian-bookworm",
     "next-stage-user-base": "debian-bookworm",
     "next-stage-other-home": "debian-bookworm",
+    "uv-venv": "debian-bookworm",
     "user-base-in-use": "debian-bookworm",
     # root owns and can write /usr/local: the system copy is where pip's resolver meets it.
     "system-copy-older": "python-3.13-bookworm",

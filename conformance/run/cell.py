@@ -80,7 +80,7 @@ def run_cell(
     fixture = all_fixtures()[spec.fixture]
     platform = backend.platform
     env = scenario_env(scenario, account, platform)
-    setup = install_system_copy(backend, scenario, toolset) + make_venv(backend, scenario, account)
+    setup = install_system_copy(backend, scenario, toolset) + make_venv(backend, scenario, account, toolset)
     setup += install_earlier(backend, scenario, account, toolset)
     facts = probe_facts(backend, account, env)
     # A next stage in another home is checked by the other account, with its own facts (probed, like the

@@ -28,6 +28,8 @@ ERROR_CLASSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         # pip show: "Package(s) not found: X"; uv pip show: "Package(s) not found for: X".
         ("not-installed", r"package\(s\) not found"),
+        # python -m pip in a venv made without pip (uv venv's default).
+        ("no-pip", r"no module named pip\b"),
         ("not-found", r"no matching distribution|could not find a version|not found in|no solution found"),
         ("invalid-wheel", r"invalid wheel|bad zip|not a zip file|record.*(mismatch|hash)|corrupt"),
     )

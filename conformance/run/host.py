@@ -47,7 +47,7 @@ def run_host_cell(
         if scenario.venv:
             # What the container images do when they are built: the account's own venv, before the snapshot
             # (a venv with system site-packages is made by the cell's set-up: here too, for the probe below).
-            setup = venv_setup(scenario, account, backend.platform)
+            setup = venv_setup(scenario, account, backend.platform, tools)
             made = backend.exec(setup.argv if setup else (target.python, "-m", "venv", account.venv), account)
             if made.exit_code != 0:
                 raise RuntimeError(f"{target.python} -m venv failed: {made.stderr.strip()[-800:]}")

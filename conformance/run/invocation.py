@@ -38,6 +38,8 @@ def venv_dir(scenario: Scenario, account: Account, platform: Platform = POSIX) -
     site-packages (None: the scenario runs outside a venv)."""
     if not scenario.venv:
         return None
+    if scenario.venv_by_uv:
+        return _in_home(account, "uv-venv", platform)
     venv = windows_venv(account) if platform.windows else account.venv
     return f"{venv}-system-site" if scenario.system_site_packages else venv
 
@@ -72,9 +74,14 @@ _COPY_VENV = (
 )
 
 
-def venv_setup(scenario: Scenario, account: Account, platform: Platform = POSIX) -> Invocation | None:
+def venv_setup(
+    scenario: Scenario, account: Account, platform: Platform = POSIX, toolset: Toolset | None = None
+) -> Invocation | None:
     """The command that makes the scenario's venv in the cell's set-up, run as the account (None: nothing to
     make, the image has the account's own venv).
+
+    A venv uv makes is made by the staged uv (``toolset``'s) for the target's interpreter, as a person types
+    ``uv venv <dir>``; one that exists already (a host's, made before its first snapshot) is made again.
 
     It has no pip of its own: the system site-packages bring the target's pip (on the POSIX container targets
     the version ``python -m venv`` would copy in), and copying pip in takes seconds where the rest takes a
@@ -83,6 +90,13 @@ def venv_setup(scenario: Scenario, account: Account, platform: Platform = POSIX)
     image as ``python -m venv`` would make it, bundled pip included) is copied with the flag turned on.
     """
     venv = venv_dir(scenario, account, platform)
+    if venv is not None and scenario.venv_by_uv:
+        uv = INSTALLERS["uv"]
+        if toolset is None or uv.staging is None:
+            raise ValueError(f"scenario {scenario.name}: uv makes its venv, and no staged uv was given")
+        program = platform.program(platform.native(toolset.placeholders[uv.staging.placeholder]))
+        argv = (*program, "venv", "--allow-existing", "--python", platform.interpreter, venv)
+        return Invocation(argv, installer_env(uv, platform))
     if venv is None or not scenario.system_site_packages:
         return None
     if platform.windows:
@@ -316,6 +330,7 @@ def run(backend: Backend, invocation: Invocation, account: Account) -> ExecResul
     return backend.exec(invocation.argv, account, invocation.env)
 
 
-def make_venv(backend: Backend, scenario: Scenario, account: Account) -> list[CommandRun]:
+def make_venv(backend: Backend, scenario: Scenario, account: Account, toolset: Toolset) -> list[CommandRun]:
     """Make the scenario's venv when the cell's set-up does."""
-    return _set_up(backend, venv_setup(scenario, account, backend.platform), account, "making the venv")
+    setup = venv_setup(scenario, account, backend.platform, toolset)
+    return _set_up(backend, setup, account, "making the venv")

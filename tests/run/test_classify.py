@@ -54,6 +54,8 @@ from conformance.run.classify import OTHER, classify, excerpt
             "not-an-environment",
         ),
         ("ERROR: Could not find a version that satisfies the requirement nope", "not-found"),
+        ("/home/user/uv-venv/bin/python3: No module named pip", "no-pip"),
+        ("ModuleNotFoundError: No module named 'pip_latest_helper'", OTHER),
         ("Segmentation fault", OTHER),
     ],
 )

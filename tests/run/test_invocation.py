@@ -86,6 +86,7 @@ RENDERED: dict[tuple[str, Intent], tuple[str, str | None]] = {
     ("pip-latest-prefix", Intent.USER): (f"{_PIP_LATEST} install --prefix {USER_BASE} {_SOURCE}", None),
     ("pip-latest-target", Intent.USER): (f"{_PIP_LATEST} install --target {USER_SITE} {_SOURCE}", None),
     ("uv-system-env", Intent.IMPLICIT): (f"{_UV} install {_SOURCE}", None),  # UV_SYSTEM_PYTHON=1: below
+    ("uv-plain", Intent.IMPLICIT): (f"{_UV} install {_SOURCE}", None),  # in the active venv
     ("uv-python-user-base", Intent.USER): (f"{_UV} install --python {USER_BASE} {_SOURCE}", None),
     # UV_PROJECT_ENVIRONMENT at the user base, and the requirement in the project: below.
     ("uv-sync", Intent.USER): (
@@ -252,6 +253,26 @@ def test_the_system_site_venv_is_made_at_set_up_beside_the_accounts_own(host_fac
     assert "--break-system-packages" not in pip.argv and "PIP_BREAK_SYSTEM_PACKAGES" not in pip.env
 
 
+def test_the_uv_venv_is_made_by_the_staged_uv_for_the_targets_interpreter(
+    host_facts: InterpreterFacts,
+) -> None:
+    scenario, user = SCENARIOS["uv-venv"], ACCOUNTS["user"]
+    venv = "/home/user/uv-venv"
+    assert scenario_env(scenario, user)["VIRTUAL_ENV"] == venv
+    made = venv_setup(scenario, user, toolset=TOOLS)
+    assert made is not None
+    uv = TOOLS.placeholders["uv"]
+    assert made.argv == (uv, "venv", "--allow-existing", "--python", "python3", venv)
+    assert made.env["UV_PYTHON_DOWNLOADS"] == "never" and made.env["UV_NO_CONFIG"] == "1"
+    with pytest.raises(ValueError, match="no staged uv"):
+        venv_setup(scenario, user)
+    plain = install_invocation(
+        _spelling("uv-plain", Intent.IMPLICIT), scenario, user, "demo-pkg", TOOLS, host_facts
+    )
+    assert plain.argv[:3] == (uv, "pip", "install") and plain.env["VIRTUAL_ENV"] == venv
+    assert "--system" not in plain.argv
+
+
 def test_scenarios_without_a_venv_of_their_own_make_none() -> None:
     for name in ("venv-user", "explicit-user", "pip-user-env"):
         assert venv_setup(SCENARIOS[name], ACCOUNTS["user"]) is None, name
@@ -384,4 +405,4 @@ def test_a_scenario_without_set_up_never_asks_for_root(tmp_path: Path) -> None:
     toolset = Toolset(str(tmp_path), {}, {})
     assert install_system_copy(backend, scenario, toolset) == []
     assert install_earlier(backend, scenario, user, toolset) == []
-    assert make_venv(backend, scenario, user) == []
+    assert make_venv(backend, scenario, user, toolset) == []
