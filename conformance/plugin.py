@@ -80,8 +80,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="conformance_wheelhouse",
         default=None,
         metavar="DIR",
-        help="install your own packages instead of the demo fixtures: a directory of pure wheels and "
-        "their dependencies (pip download --only-binary=:all: --dest DIR PROJECT...); cells stay offline",
+        help="install your own packages instead of the demo fixtures: a directory of wheels (one per "
+        "interpreter and platform, for a compiled project) and their dependencies, or pure sdists with "
+        "their build requirements' wheels (pip download --dest DIR PROJECT...); cells stay offline",
     )
     group.addoption(
         "--requirement",

@@ -68,11 +68,15 @@ def build_wheelhouse(out_dir: Path, fixtures: Iterable[Fixture] | None = None) -
     """Build every fixture (or the given ones) into ``out_dir``, a find-links directory: its wheels, or the
     sdist of a fixture published as one."""
     chosen = all_fixtures().values() if fixtures is None else fixtures
-    return [
-        build_sdist(wheel, out_dir) if wheel.build_backend else build_wheel(wheel, out_dir)
-        for f in chosen
-        for wheel in f.wheels
-    ]
+    return [_staged(wheel, out_dir) for f in chosen for wheel in f.wheels]
+
+
+def _staged(fixture: Fixture, out_dir: Path) -> Path:
+    """The file of ``fixture`` an installer finds: a person's own sdist as it is, or what is built here."""
+    if fixture.sdist is not None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        return Path(shutil.copy2(fixture.sdist, out_dir / fixture.sdist.name))
+    return build_sdist(fixture, out_dir) if fixture.build_backend else build_wheel(fixture, out_dir)
 
 
 def build_system_copies(out_dir: Path) -> list[Path]:

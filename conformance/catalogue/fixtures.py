@@ -75,6 +75,8 @@ class Fixture:
     script_args: tuple[str, ...] = ()
     #: The fixture whose package builds it, when it is published as an sdist only (None: as a wheel).
     build_backend: str | None = None
+    #: A person's own sdist, staged as it is (its members are those of the wheel it builds).
+    sdist: Path | None = None
 
     @property
     def platform(self) -> str:
@@ -104,6 +106,8 @@ class Fixture:
     def file_name(self) -> str:
         """The file of the wheelhouse an installer finds: the sdist of a fixture published as one, else the
         wheel."""
+        if self.sdist is not None:
+            return self.sdist.name
         return self.sdist_name if self.build_backend is not None else self.wheel_name
 
     @property

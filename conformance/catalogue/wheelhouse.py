@@ -5,6 +5,12 @@ from __future__ import annotations
 import configparser
 import csv
 import io
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+import tomllib
 import zipfile
 from dataclasses import replace
 from email.parser import BytesParser
@@ -175,6 +181,55 @@ def _requested(requirements: Path) -> list[str]:
     return names
 
 
+#: What pip builds an sdist without a pyproject.toml (or without its [build-system]) with.
+_LEGACY_BUILD_REQUIRES = ("setuptools>=40.8.0",)
+
+
+def _build_requires(sdist: Path) -> tuple[str, ...]:
+    """The build requirements the sdist's pyproject.toml names (pip's default without one)."""
+    try:
+        with tarfile.open(sdist) as archive:
+            member = next(
+                (
+                    m
+                    for m in archive.getmembers()
+                    if m.name.count("/") == 1 and m.name.endswith("/pyproject.toml")
+                ),
+                None,
+            )
+            extracted = archive.extractfile(member) if member is not None else None
+            text = extracted.read().decode("utf-8") if extracted is not None else ""
+        requires = tomllib.loads(text).get("build-system", {}).get("requires")
+    except (tarfile.TarError, OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise WheelhouseError(f"{sdist.name}: not a readable sdist ({error})") from error
+    return tuple(requires) if isinstance(requires, list) else _LEGACY_BUILD_REQUIRES
+
+
+def load_sdist(sdist: Path, directory: Path) -> Fixture:
+    """A Fixture for a person's pure sdist: the members of the wheel it builds here, offline, with its build
+    requirements from ``directory`` only (as the cells build it); staged as the sdist."""
+    with tempfile.TemporaryDirectory() as out:
+        build = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-index"]
+        where = ["--find-links", str(directory), "--wheel-dir", out, str(sdist)]
+        # The machine's pip configuration must not lend the build what the wheelhouse lacks.
+        env = {**os.environ, "PIP_CONFIG_FILE": os.devnull}
+        built = subprocess.run([*build, *where], capture_output=True, text=True, env=env, check=False)
+        wheels = sorted(Path(out).glob("*.whl"))
+        if built.returncode != 0 or len(wheels) != 1:
+            why = (built.stderr.strip().splitlines() or ["no wheel"])[-1]
+            raise WheelhouseError(
+                f"{sdist.name}: its wheel cannot be built offline from --wheelhouse {directory} ({why}); "
+                "put the wheels of its build requirements there too (pip download setuptools)"
+            )
+        fixture = load_wheel(wheels[0])
+    if not fixture.root_is_purelib or fixture.tag.split("-", 1)[1] != "none-any":
+        raise WheelhouseError(
+            f"{sdist.name}: it builds {wheels[0].name}, which is not pure: each target would compile it; "
+            "build its wheels for the targets and give those instead"
+        )
+    return replace(fixture, wheel=None, sdist=sdist)
+
+
 def _project(wheels: list[Fixture], directory: Path) -> Fixture:
     """One project's wheels: one Fixture, whose variants are its wheels for several interpreters or
     platforms (the judge expects the one pip picks on each target)."""
@@ -187,9 +242,14 @@ def _project(wheels: list[Fixture], directory: Path) -> Fixture:
             f"--wheelhouse {directory}: wheels of {first.name} at {' and '.join(versions)}; keep one "
             "version, so that every installer finds the same"
         )
-    tags = [w.tag for w in wheels]
-    if len(set(tags)) < len(tags):
-        raise WheelhouseError(f"--wheelhouse {directory}: two wheels of {first.name} with one tag")
+    by_tag: dict[str, str] = {}
+    for wheel in wheels:
+        other = by_tag.setdefault(wheel.tag, wheel.file_name)
+        if other != wheel.file_name:
+            raise WheelhouseError(
+                f"--wheelhouse {directory}: {other} and {wheel.file_name} are both {first.name} for "
+                f"{wheel.tag} (an sdist counts as the wheel it builds); keep one"
+            )
     return replace(first, variants=tuple(wheels))
 
 
@@ -198,18 +258,20 @@ def load_wheelhouse(directory: Path, requirements: Path | None = None) -> dict[s
     those no other wheel requires), and the rest are their dependencies."""
     if not directory.is_dir():
         raise WheelhouseError(f"--wheelhouse {directory}: no such directory")
-    sdists = sorted(p.name for p in directory.glob("*.tar.gz"))
-    if sdists:
-        raise WheelhouseError(
-            f"--wheelhouse {directory}: {sdists[0]} is an sdist; cells install offline from wheels only. "
-            f"Build its wheel first: pip wheel --no-deps --wheel-dir {directory} {directory / sdists[0]}"
-        )
     wheels: dict[str, list[Fixture]] = {}
     for wheel in sorted(directory.glob("*.whl")):
         fixture = load_wheel(wheel)
         wheels.setdefault(canonicalize_name(fixture.name), []).append(fixture)
+    # A build requirement is there to build an sdist in the cells, not a row of its own.
+    build_requires: set[str] = set()
+    for sdist in sorted(directory.glob("*.tar.gz")):
+        build_requires.update(canonicalize_name(Requirement(r).name) for r in _build_requires(sdist))
+        fixture = load_sdist(sdist, directory)
+        wheels.setdefault(canonicalize_name(fixture.name), []).append(fixture)
     if not wheels:
-        raise WheelhouseError(f"--wheelhouse {directory}: no wheels (*.whl); download some with pip download")
+        raise WheelhouseError(
+            f"--wheelhouse {directory}: no wheels (*.whl) or sdists (*.tar.gz); get some with pip download"
+        )
     fixtures = {key: _project(found, directory) for key, found in wheels.items()}
     for fixture in fixtures.values():
         for requirement in map(Requirement, fixture.requires):
@@ -226,7 +288,7 @@ def load_wheelhouse(directory: Path, requirements: Path | None = None) -> dict[s
                 )
     required = {canonicalize_name(Requirement(r).name) for f in fixtures.values() for r in f.requires}
     if requirements is None:
-        rows = [key for key in fixtures if key not in required]
+        rows = [key for key in fixtures if key not in required and key not in build_requires]
     else:
         rows = [canonicalize_name(n) for n in _requested(requirements)]
         missing = [n for n in rows if n not in fixtures]

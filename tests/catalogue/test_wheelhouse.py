@@ -32,6 +32,9 @@ from tests.windows_facts import windows_facts
 #: flake8 and its dependencies: packages and a top-level module, console scripts, requirements with
 #: version ranges. Pinned so that what they carry, and so the verdicts below, stay the same.
 REAL_WHEELS = ("flake8==7.5.0", "pyflakes==4.1.0", "pycodestyle==2.15.0", "mccabe==0.7.0")
+#: A pure project published here as its sdist, and the one wheel its build needs (flit_core).
+SDIST = "tomli==2.3.0"
+SDIST_BUILD = "flit_core>=3.2,<4"
 #: A compiled extension (Root-Is-Purelib: false): markupsafe's wheels for the targets' interpreters and
 #: platforms, and none for Python 3.12 (so a target with it has no wheel that fits).
 COMPILED = "markupsafe==3.0.3"
@@ -63,6 +66,16 @@ def compiled_wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         download = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:"]
         wanted = ["--python-version", version, "--abi", abi, "--platform", platform, "--implementation", "cp"]
         subprocess.run([*download, *wanted, "--dest", str(out), COMPILED], check=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def sdist_wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A project's sdist and its build backend's wheel, downloaded once."""
+    out = tmp_path_factory.mktemp("sdist")
+    download = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--dest", str(out)]
+    subprocess.run([*download, "--no-binary=:all:", SDIST], check=True)
+    subprocess.run([*download, "--only-binary=:all:", SDIST_BUILD], check=True)
     return out
 
 
@@ -122,8 +135,8 @@ def test_the_matrix_runs_them_in_every_scenario_that_installs_no_demo_fixture_fi
 @pytest.mark.parametrize(
     ("arrange", "message"),
     [
-        (lambda d: None, "no wheels (*.whl)"),
-        (lambda d: (d / "mine-1.0.tar.gz").write_bytes(b""), "mine-1.0.tar.gz is an sdist; cells install"),
+        (lambda d: None, "no wheels (*.whl) or sdists (*.tar.gz)"),
+        (lambda d: (d / "mine-1.0.tar.gz").write_bytes(b""), "mine-1.0.tar.gz: not a readable sdist"),
         (lambda d: make_wheel(d, "app", requires=["lib>=1"]), "app requires lib>=1, which has no wheel"),
         (
             lambda d: (make_wheel(d, "app", requires=["lib>=2"]), make_wheel(d, "lib")),
@@ -132,7 +145,7 @@ def test_the_matrix_runs_them_in_every_scenario_that_installs_no_demo_fixture_fi
         (lambda d: (make_wheel(d, "app"), make_wheel(d, "app", "2.0")), "wheels of app at 1.0 and 2.0"),
         (
             lambda d: make_wheel(d, "app").rename(d / "app-1.0-1-py3-none-any.whl") and make_wheel(d, "app"),
-            "two wheels of app with one tag",
+            "app-1.0-1-py3-none-any.whl and app-1.0-py3-none-any.whl are both app for py3-none-any",
         ),
         (lambda d: (d / "bad-1.0-py3-none-any.whl").write_bytes(b"not a zip"), "not a readable wheel"),
         (
@@ -287,3 +300,46 @@ def test_compiled_wheels_in_containers_where_one_fits_and_where_none_does(
     (noble,) = [c for c in cells.values() if c["target"] == "ubuntu-noble" and c["spelling"] == "pip-latest"]
     assert noble["expectation"]["error_class"] == "not-found"
     assert "no wheel of MarkupSafe fits this interpreter (cp312-cp312-" in noble["expectation"]["reason"]
+
+
+def test_an_sdist_is_a_row_read_from_the_wheel_it_builds_offline_and_its_backend_is_not(
+    sdist_wheelhouse: Path, tmp_path: Path
+) -> None:
+    fixtures = load_wheelhouse(sdist_wheelhouse)
+    assert [(n, f.dependency_only) for n, f in fixtures.items()] == [("tomli", False), ("flit_core", True)]
+    tomli = fixtures["tomli"]
+    assert (
+        tomli.sdist == next(sdist_wheelhouse.glob("tomli-*.tar.gz")) and tomli.file_name == tomli.sdist.name
+    )
+    assert Member("root", "tomli/__init__.py") in tomli.members and tomli.import_name == "tomli"
+    staged = {p.name for p in build_wheelhouse(tmp_path / "staged", fixtures.values())}
+    assert staged == {tomli.sdist.name, next(sdist_wheelhouse.glob("flit_core-*.whl")).name}
+    # Without its build backend's wheel the cells could not build it either: refused, saying what to add.
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / tomli.sdist.name).write_bytes(tomli.sdist.read_bytes())
+    with pytest.raises(
+        WheelhouseError, match=r"cannot be built offline from --wheelhouse .* build requirements"
+    ):
+        load_wheelhouse(alone)
+
+
+@pytest.mark.docker
+def test_an_sdist_in_a_container_is_built_there_by_pip_and_uv(
+    pytester: pytest.Pytester, toolset: Toolset, sdist_wheelhouse: Path
+) -> None:
+    reports = pytester.path / "reports"
+    result = pytester.runpytest_subprocess(
+        "-p", "conformance.plugin", MATRIX, "--wheelhouse", str(sdist_wheelhouse),
+        "--host-python", "none", "--targets", "debian-bookworm", "--accounts", "user",
+        "--scenarios", "explicit-user-bsp", "--spellings", "pip-latest,uv-prefix,reference",
+        "--uv-version", toolset.versions["uv"], "--pip-latest-version", toolset.versions["pip-latest"],
+        "--reports-dir", str(reports),
+    )  # fmt: skip
+    assert result.ret == pytest.ExitCode.OK, result.stdout.str()[-2000:]
+    cells = json.loads((reports / "matrix.json").read_text())["cells"]
+    assert {c["spelling"]: c["verdict"] for c in cells} == {
+        "pip-latest": "conforms",
+        "uv-prefix": "differs",  # its .lock stays
+        "reference": "refuses",  # it installs wheels only, by design
+    }
