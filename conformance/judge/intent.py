@@ -14,7 +14,7 @@ from packaging.version import Version
 
 from conformance.catalogue.fixtures import all_fixtures, closure
 from conformance.catalogue.scenarios import MAIN_FIXTURE, Action, Intent, Scenario, SystemCopy
-from conformance.judge.tags import best_tag, installed_wheel
+from conformance.judge.tags import installed_wheels, no_wheel
 from conformance.record.cell import Expectation
 from conformance.run.facts import InterpreterFacts
 from conformance.vocabulary import Outcome
@@ -57,12 +57,11 @@ def expect(scenario: Scenario, facts: InterpreterFacts, fixture: str = MAIN_FIXT
     expectation = _scheme(scenario, facts)
     if expectation.outcome == Outcome.INSTALL:
         # After the PEP 668 check and the choice of scheme, pip's resolver looks for a wheel that fits.
-        unfit = [f.name for f in closure(fixture) if installed_wheel(f, facts) is None]
-        if unfit:
+        missing = no_wheel(installed_wheels(fixture, facts), facts)
+        if missing is not None:
             return Expectation(
                 Outcome.REFUSE,
-                f"no wheel of {', '.join(unfit)} fits this interpreter ({best_tag(facts)}): pip finds no "
-                "matching distribution",
+                f"{missing}: pip finds no matching distribution",
                 scheme=expectation.scheme,
                 error_class="not-found",
             )

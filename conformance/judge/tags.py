@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from packaging.tags import Tag, compatible_tags, cpython_tags, parse_tag
 
-from conformance.catalogue.fixtures import Fixture
+from conformance.catalogue.fixtures import Fixture, closure
 from conformance.run.facts import InterpreterFacts
 
 #: The legacy names packaging.tags yields after manylinux_2_17, _2_12 and _2_5 on glibc.
@@ -67,3 +67,14 @@ def installed_wheel(fixture: Fixture, facts: InterpreterFacts) -> Fixture | None
     if not ranked:
         return None
     return min(ranked, key=lambda pair: pair[0])[1]
+
+
+def installed_wheels(name: str, facts: InterpreterFacts) -> dict[str, Fixture | None]:
+    """The wheel pip picks for ``name`` and each project it requires, by project (None: none fits)."""
+    return {f.name: installed_wheel(f, facts) for f in closure(name)}
+
+
+def no_wheel(wheels: dict[str, Fixture | None], facts: InterpreterFacts) -> str | None:
+    """Why pip finds no matching distribution among ``wheels`` (None: every project has one that fits)."""
+    unfit = [name for name, wheel in wheels.items() if wheel is None]
+    return f"no wheel of {', '.join(unfit)} fits this interpreter ({best_tag(facts)})" if unfit else None

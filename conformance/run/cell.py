@@ -9,12 +9,12 @@ from contextlib import AbstractContextManager
 from conformance.backend.protocol import Backend, Placement, accounts_of
 from conformance.backend.staging import Toolset
 from conformance.catalogue.accounts import other_account
-from conformance.catalogue.fixtures import all_fixtures, closure
+from conformance.catalogue.fixtures import all_fixtures
 from conformance.catalogue.installers import Spelling, installing_spelling
 from conformance.catalogue.scenarios import SCENARIOS, Action
 from conformance.judge.intent import expect
 from conformance.judge.paths import rules
-from conformance.judge.tags import best_tag, installed_wheel
+from conformance.judge.tags import installed_wheels, no_wheel
 from conformance.judge.verdict import judge_install, judge_query, judge_uninstall
 from conformance.matrix.cells import CellSpec
 from conformance.record.cell import Cell, FileChange, Observation
@@ -91,13 +91,10 @@ def run_cell(
         stage_env = scenario_env(scenario, stage_account, platform)
         stage_facts = probe_facts(backend, stage_account, stage_env)
     expectation = expect(scenario, facts, fixture.name)
-    wheels = {f.name: installed_wheel(f, facts) for f in closure(fixture.name)}
-    unfit = [name for name, wheel in wheels.items() if wheel is None]
-    if unfit and scenario.action.after_setup_install:
-        raise CellNotRun(
-            f"{spec.id}: no wheel of {', '.join(unfit)} fits this interpreter ({best_tag(facts)}), so there "
-            f"is nothing installed to {scenario.action}"
-        )
+    wheels = installed_wheels(fixture.name, facts)
+    missing = no_wheel(wheels, facts)
+    if missing is not None and scenario.action.after_setup_install:
+        raise CellNotRun(f"{spec.id}: {missing}, so there is nothing installed to {scenario.action}")
     fixtures = tuple(wheel for wheel in wheels.values() if wheel is not None)
     installing = installing_spelling(scenario, spelling)
     project = make_project(backend, installing, account, fixture.name, facts)
